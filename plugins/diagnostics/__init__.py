@@ -1,0 +1,68 @@
+"""Pelican glue for diagnostics: turn Pelican's own warnings and errors into diagnostics.
+
+Pelican only logs most problems (a plugin that fails to import, an article without a title,
+a duplicate slug) and exits 0. The build runner installs :class:`PelicanLogBridge` so that every
+warning or error Pelican logs becomes an error diagnostic and fails the build.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .core import (
+    COLLECTOR,
+    ERROR,
+    WARNING,
+    Collector,
+    Diagnostic,
+    ReportedError,
+    error,
+    line_of,
+    relpath,
+    report,
+    warning,
+)
+
+__all__ = [
+    "COLLECTOR",
+    "ERROR",
+    "WARNING",
+    "Collector",
+    "Diagnostic",
+    "PelicanLogBridge",
+    "ReportedError",
+    "error",
+    "line_of",
+    "register",
+    "relpath",
+    "report",
+    "warning",
+]
+
+
+class PelicanLogBridge(logging.Handler):
+    """Records Pelican's (and any library's) warnings and errors as build errors."""
+
+    def __init__(self, collector: Collector = COLLECTOR) -> None:
+        super().__init__(level=logging.WARNING)
+        self.collector = collector
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if any(isinstance(arg, ReportedError) for arg in (record.args or ())) or (
+            record.exc_info and isinstance(record.exc_info[1], ReportedError)
+        ):
+            return
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not hide the problem
+            message = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            detail = str(record.exc_info[1])
+            if detail and detail not in message:
+                message = f"{message}: {detail}"
+        message = " ".join(message.split())
+        self.collector.add(Diagnostic("", None, ERROR, f"{record.name}: {message}", "pelican"))
+
+
+def register() -> None:
+    """Nothing to connect: the build runner owns the collector and the log bridge."""

@@ -1,0 +1,49 @@
+"""Pelican glue: check every Markdown file's header before Pelican reads it.
+
+Pelican skips an article without a title (logging it), turns a bad date into a stack of
+messages, and accepts any unknown metadata line silently. This plugin wraps the Markdown
+reader so each of those becomes one diagnostic naming the file, the line and the fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+import diagnostics
+
+from .core import FIELDS, INTERNAL_FIELDS, check_header
+
+
+def _strict(reader_class):
+    class StrictMarkdownReader(reader_class):
+        def read(self, source_path):
+            content_path = Path(self.settings["PATH"]).resolve()
+            try:
+                rel = Path(source_path).resolve().relative_to(content_path)
+                kind = "page" if rel.parts and rel.parts[0] in self.settings["PAGE_PATHS"] else "article"
+            except ValueError:
+                kind = "article"
+            text = Path(source_path).read_text(encoding="utf-8")
+            production = self.settings.get("SITE_ENV") == "production"
+            problems = check_header(text, kind, set(FIELDS) | INTERNAL_FIELDS, production)
+            for problem in problems:
+                diagnostics.report(source_path, problem.line, problem.severity, problem.message, "frontmatter")
+            if any(problem.severity == "error" for problem in problems):
+                raise diagnostics.ReportedError(f"{diagnostics.relpath(source_path)}: see the errors above")
+            return super().read(source_path)
+
+    StrictMarkdownReader.__name__ = f"Strict{reader_class.__name__}"
+    return StrictMarkdownReader
+
+
+def _wrap_readers(readers) -> None:
+    for ext in ("md", "markdown", "mkd", "mdown"):
+        cls = readers.reader_classes.get(ext)
+        if cls is not None:
+            readers.reader_classes[ext] = _strict(cls)
+
+
+def register() -> None:
+    signals.readers_init.connect(_wrap_readers)

@@ -1,0 +1,1 @@
+"""Project tooling shared by tasks.py and the tests: the strict, atomic build."""

@@ -1,0 +1,123 @@
+"""Invoke tasks: the one way to build, preview, test and (later) check and publish the site.
+
+Follows Pelican's quickstart tasks.py, with its known faults fixed:
+- every build goes through `sitetools.build` (strict: a warning fails it; atomic: a failed
+  build leaves output/ as it was) instead of calling `pelican` directly;
+- `serve` and `livereload` bind 127.0.0.1 only (the quickstart binds every interface);
+- `livereload` also watches plugins/ and both settings files, not only content/ and theme/;
+- `clean` does not fail when output/ is missing;
+- `new` scaffolds an article with every metadata field and never overwrites one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+PY = sys.executable
+HOST, PORT = "127.0.0.1", 8000
+
+
+def _build(settings="pelicanconf.py", *extra) -> None:
+    result = subprocess.run([PY, "-m", "sitetools.build", "--settings", settings, *extra], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+@task
+def clean(c):
+    """Remove output/ and the build caches."""
+    for folder in ("output", ".cache"):
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the site into output/ with the development settings."""
+    _build()
+
+
+@task
+def rebuild(c):
+    """Build from scratch, ignoring the content cache."""
+    _build("pelicanconf.py", "--ignore-cache")
+
+
+@task
+def preview(c):
+    """Build with the production settings (publishconf.py) into output/."""
+    _build("publishconf.py", "--ignore-cache")
+
+
+@task
+def serve(c, port=PORT):
+    """Serve output/ on http://127.0.0.1:8000 (run `invoke build` first)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    server = RootedHTTPServer(str(ROOT / "output"), (HOST, int(port)), ComplexHTTPRequestHandler)
+    print(f"Serving output/ on http://{HOST}:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c, port=PORT):
+    """Build, serve on 127.0.0.1:8000, rebuild on every change and reload the browser."""
+    from livereload import Server
+
+    def rebuild_site():
+        subprocess.run([PY, "-m", "sitetools.build"], cwd=ROOT)
+
+    rebuild_site()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py", "publishconf.py"):
+        server.watch(str(ROOT / pattern), rebuild_site)
+    server.serve(host=HOST, port=int(port), root=str(ROOT / "output"))
+
+
+@task
+def new(c, title):
+    """Start an article: invoke new "Title" → content/articles/YYYY-MM-DD-slug.md."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from pelican.utils import slugify
+
+    from frontmatter.scaffold import article_text
+
+    today = dt.date.today()
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
+    path = ROOT / "content" / "articles" / f"{today:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        sys.exit(f"{path.relative_to(ROOT)} already exists: not overwriting it. Choose another title.")
+    path.write_text(article_text(title, today), encoding="utf-8")
+    print(f"Created {path.relative_to(ROOT)}: fill in every TODO, then `invoke livereload` to preview.")
+
+
+@task
+def lint(c):
+    """ruff check and ruff format --check over the whole project."""
+    c.run(f"{PY} -m ruff check .", pty=False)
+    c.run(f"{PY} -m ruff format --check .", pty=False)
+
+
+@task
+def test(c, k="", x=False):
+    """Lint, then every test (pytest). -k selects tests by name, as in pytest."""
+    lint(c)
+    args = [PY, "-m", "pytest"]
+    if k:
+        args += ["-k", k]
+    if x:
+        args.append("-x")
+    result = subprocess.run(args, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    if result.returncode == 5:
+        sys.exit("pytest collected no tests: that is a failure here, never a pass.")
+    sys.exit(result.returncode)
