@@ -8,6 +8,7 @@ warning or error Pelican logs becomes an error diagnostic and fails the build.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from .core import (
     COLLECTOR,
@@ -48,10 +49,11 @@ class PelicanLogBridge(logging.Handler):
         self.collector = collector
 
     def emit(self, record: logging.LogRecord) -> None:
-        if any(isinstance(arg, ReportedError) for arg in (record.args or ())) or (
-            record.exc_info and isinstance(record.exc_info[1], ReportedError)
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith("Could not process") and any(
+            path.endswith(str(arg)) for arg in args for path in self.collector.silenced
         ):
-            return
+            return  # the file's own diagnostics already say what is wrong
         try:
             message = record.getMessage()
         except Exception:  # a malformed log call must not hide the problem
@@ -60,8 +62,8 @@ class PelicanLogBridge(logging.Handler):
             detail = str(record.exc_info[1])
             if detail and detail not in message:
                 message = f"{message}: {detail}"
-        message = " ".join(message.split())
-        self.collector.add(Diagnostic("", None, ERROR, f"{record.name}: {message}", "pelican"))
+        message = " ".join(message.split()).replace(f"{Path.cwd()}/", "")
+        self.collector.add(Diagnostic("", None, ERROR, message, "pelican"))
 
 
 def register() -> None:

@@ -28,7 +28,7 @@ class Diagnostic:
     check: str = field(default="build", compare=False)  # which capability found it
 
     def format(self) -> str:
-        where = self.path or "site"
+        where = self.path or self.check
         if self.line:
             where = f"{where}:{self.line}"
         return f"{where}: {self.severity}: {self.message}"
@@ -41,6 +41,11 @@ class ReportedError(Exception):
     diagnostics already say what is wrong and where.
     """
 
+    def __init__(self, path, message: str = "see the errors reported for this file") -> None:
+        self.path = relpath(path)
+        COLLECTOR.silenced.add(self.path)
+        super().__init__(f"{self.path}: {message}")
+
 
 class Collector:
     """Collects diagnostics for one build; de-duplicates identical ones."""
@@ -48,6 +53,8 @@ class Collector:
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
         self._seen: set[tuple] = set()
+        #: files whose failure is already explained by diagnostics (see ReportedError)
+        self.silenced: set[str] = set()
 
     def add(self, diag: Diagnostic) -> None:
         key = (diag.path, diag.line, diag.severity, diag.message)
@@ -58,6 +65,7 @@ class Collector:
     def clear(self) -> None:
         self._items.clear()
         self._seen.clear()
+        self.silenced.clear()
 
     @property
     def items(self) -> list[Diagnostic]:

@@ -1,0 +1,25 @@
+"""The baseline: plain Pelican on the same corpus — its default theme, no plugins of ours.
+
+Citations stay as text and admonitions are not enabled: this is what the site would cost
+without anything this project adds. Feeds and URLs match pelicanconf.py so both write the
+same set of files.
+"""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+THEME = "notmyidea"
+PLUGINS = []
+PLUGIN_PATHS = []
+JINJA_ENVIRONMENT = {}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,73 @@
+"""Shared fixtures: real builds of the real site (in a subprocess, as `make build` runs it).
+
+Builds run through `python -m sitetools.build` in a child process: Pelican's signal handlers
+stay connected for the life of a process, so in-process builds would leak plugins between tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: Path
+    stdout: str
+    stderr: str
+
+    def page(self, rel: str) -> str:
+        return (self.output / rel).read_text(encoding="utf-8")
+
+
+def run_build(project: Path, output: Path, *extra: str, settings: str = "pelicanconf.py") -> BuildResult:
+    """Build `project` (a folder laid out like this repo) into `output`."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitetools.build", "--settings", settings, "--output", str(output), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(project)},
+        timeout=300,
+    )
+    return BuildResult(proc.returncode, output, proc.stdout, proc.stderr)
+
+
+def copy_project(dest: Path) -> Path:
+    """A private copy of the project (content, theme, plugins, settings, tooling) to break things in."""
+    for name in ("content", "theme", "plugins", "sitetools"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> BuildResult:
+    """The real site, built once per test session with the development settings."""
+    out = tmp_path_factory.mktemp("site") / "output"
+    result = run_build(ROOT, out, "--ignore-cache")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory) -> BuildResult:
+    """The real site built with publishconf.py (absolute URLs), once per session."""
+    out = tmp_path_factory.mktemp("prod") / "output"
+    result = run_build(ROOT, out, "--ignore-cache", settings="publishconf.py")
+    return result
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A throwaway copy of the project for bad-input tests."""
+    return copy_project(tmp_path / "project")
