@@ -1,0 +1,101 @@
+"""Citations for Pelican: pandoc's citation syntax in Markdown, CSL styles via pandoc's citeproc.
+
+Pelican glue only; the work is in ``syntax`` (Markdown extension), ``bibliography`` (loading),
+``engine`` (pandoc batch formatter + cache), ``render`` (HTML) and ``core`` (the flow).
+Settings and their defaults: see ``citations.settings``.
+
+Templates get ``article.citations`` (and ``page.citations``): one dict per reference-list entry,
+in list order, with ``key``, ``html`` (the formatted entry), ``text`` (plain), ``doi``, ``pmid``,
+``url``, ``title`` and ``type`` (for JSON-LD ``citation``).
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import core, render, settings
+from .settings import CitationsConfigError
+from .syntax import META_KEY, CitationExtension, clusters_from_meta
+
+__all__ = ["CitationExtension", "CitationsConfigError", "register"]
+
+_CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def initialized(pelican) -> None:
+    settings.read(pelican.settings)  # raises CitationsConfigError on a bad setting
+    markdown = pelican.settings.setdefault("MARKDOWN", {})
+    extensions = markdown.setdefault("extensions", [])
+    if not any(isinstance(ext, CitationExtension) for ext in extensions):
+        extensions.append(CitationExtension())
+
+
+def _contents(generators) -> list:
+    seen, out = set(), []
+    for generator in generators:
+        for name in _CONTENT_LISTS:
+            for obj in getattr(generator, name, None) or []:
+                if id(obj) not in seen:
+                    seen.add(id(obj))
+                    out.append(obj)
+    return out
+
+
+def _forget_memoized(obj) -> None:
+    """Pelican memoises get_content/get_summary per object: drop what was computed from old HTML."""
+    for name in ("get_content", "get_summary"):
+        cache = getattr(getattr(type(obj), name, None), "cache", None)
+        if isinstance(cache, dict):
+            for key in [k for k in cache if k and k[0] is obj]:
+                del cache[key]
+
+
+def all_generators_finalized(generators) -> None:
+    if not generators:
+        return
+    config = settings.read(generators[0].settings)
+    objects, documents = [], []
+    for obj in _contents(generators):
+        obj.citations = []
+        clusters = clusters_from_meta(obj.metadata.get(META_KEY))
+        if clusters:
+            objects.append(obj)
+            documents.append(
+                core.Document(
+                    source_path=obj.source_path,
+                    content=obj._content,
+                    clusters=clusters,
+                    style=obj.metadata.get(settings.META_STYLE),
+                    bibliography=obj.metadata.get(settings.META_BIBLIOGRAPHY),
+                )
+            )
+    for obj, result in zip(objects, core.process(documents, config), strict=True):
+        if result is not None:
+            obj._content = result.content
+            obj.citations = result.citations
+            _forget_memoized(obj)
+
+
+def feed_generated(context, feed) -> None:
+    """Feeds: no CSS there, so drop the hover previews; make #ref-/#cite- links absolute."""
+    for item in feed.items:
+        for name in ("description", "content"):
+            value = item.get(name)
+            if value and "citation" in value:
+                item[name] = render.absolutise_fragments(render.strip_previews(value), item["link"])
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.feed_generated.connect(feed_generated)

@@ -1,0 +1,110 @@
+"""Settings of the citations plugin: every default, once (copy this table to the README).
+
+| Setting = default | Meaning |
+|---|---|
+| `CITATIONS_STYLE = "harvard-cite-them-right"` | Shipped style (`harvard-cite-them-right`, `apa`, `vancouver`) or `.csl` path |
+| `CITATIONS_BIBLIOGRAPHY_PATH = "references"` | Folder in `PATH`; every `.bib`, `.json`, `.yaml` in it is loaded |
+| `CITATIONS_REFERENCES_TITLE = "References"` | Heading of the reference list |
+| `CITATIONS_CACHE_PATH = None` | Cache of formatted citations and converted `.bib`; `None`: `<CACHE_PATH>/citations` |
+| `CITATIONS_LOCALE = "en-GB"` | CSL locale: dates, "and", "no date", quotation marks |
+
+A `.csl` path is relative to the content folder or the working directory. `.bib` is BibLaTeX (as
+Zotero's Better BibTeX exports it; `.bibtex` for BibTeX), `.json` CSL-JSON, `.yaml` CSL-YAML; a key may
+be in one file only. Per-article metadata: `citation-style:` (as `CITATIONS_STYLE`) and
+`bibliography:` (comma-separated files, relative to the article or to the content folder; their
+entries override the site's, with a warning).
+"""  # noqa: E501 (the table is copied to the README as it is)
+
+from __future__ import annotations
+
+import difflib
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULTS = {
+    "CITATIONS_STYLE": "harvard-cite-them-right",
+    "CITATIONS_BIBLIOGRAPHY_PATH": "references",
+    "CITATIONS_REFERENCES_TITLE": "References",
+    "CITATIONS_CACHE_PATH": None,
+    "CITATIONS_LOCALE": "en-GB",
+}
+#: Metadata names (Pelican lower-cases metadata keys).
+META_STYLE = "citation-style"
+META_BIBLIOGRAPHY = "bibliography"
+
+STYLES_DIR = Path(__file__).with_name("styles")
+
+
+class CitationsConfigError(ValueError):
+    """A setting or a style is wrong; the message says which and what to do."""
+
+
+def shipped_styles() -> list[str]:
+    return sorted(p.stem for p in STYLES_DIR.glob("*.csl"))
+
+
+def resolve_style(value: str, search: list[Path] | tuple = ()) -> Path:
+    """A style name or path → an existing, well-formed CSL file (or :class:`CitationsConfigError`)."""
+    value = str(value or "").strip()
+    if not value:
+        raise CitationsConfigError("empty citation style")
+    if "/" not in value and os.sep not in value and not value.endswith(".csl"):
+        path = STYLES_DIR / f"{value}.csl"
+        if not path.is_file():
+            near = difflib.get_close_matches(value, shipped_styles(), n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            raise CitationsConfigError(
+                f"unknown citation style '{value}': {hint}use one of {', '.join(shipped_styles())} "
+                "or a path to a .csl file"
+            )
+        return path
+    candidates = [Path(value)] if Path(value).is_absolute() else [Path(base) / value for base in search]
+    candidates.append(Path(value))
+    for path in candidates:
+        if path.is_file():
+            _check_csl(path)
+            return path.resolve()
+    raise CitationsConfigError(f"citation style file not found: {value}")
+
+
+def _check_csl(path: Path) -> None:
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise CitationsConfigError(f"{path}: not a CSL style (invalid XML: {exc})") from exc
+    if not root.tag.endswith("style"):
+        raise CitationsConfigError(f"{path}: not a CSL style (root element <{root.tag}>)")
+
+
+@dataclass(frozen=True)
+class Config:
+    style: Path
+    bibliography_path: Path
+    references_title: str
+    cache_path: Path | None
+    locale: str
+    content_path: Path
+
+
+def read(settings: dict) -> Config:
+    """The plugin's configuration from Pelican settings; bad values raise :class:`CitationsConfigError`."""
+    value = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    content = Path(settings.get("PATH") or ".").resolve()
+    search = [content, Path.cwd()]
+    style = resolve_style(value["CITATIONS_STYLE"], search)
+    locale = str(value["CITATIONS_LOCALE"] or "").strip()
+    if not locale:
+        raise CitationsConfigError("CITATIONS_LOCALE must be a locale such as 'en-GB'")
+    cache = value["CITATIONS_CACHE_PATH"]
+    if cache is None and settings.get("CACHE_PATH"):
+        cache = Path(settings["CACHE_PATH"]) / "citations"
+    return Config(
+        style=style,
+        bibliography_path=content / str(value["CITATIONS_BIBLIOGRAPHY_PATH"]),
+        references_title=str(value["CITATIONS_REFERENCES_TITLE"]),
+        cache_path=Path(cache).resolve() if cache else None,
+        locale=locale,
+        content_path=content,
+    )

@@ -1,0 +1,42 @@
+"""Test data and the small pipeline shared by the citations tests (a unique module name: several
+conftest.py files in tests/ make ``from conftest import …`` ambiguous)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import markdown
+
+from citations import core
+from citations.engine import Engine
+from citations.settings import STYLES_DIR, Config
+from citations.syntax import META_KEY, CitationExtension, clusters_from_meta
+
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
+FIXTURES = Path(__file__).with_name("fixtures")
+SEED_BIB = FIXTURES / "back-pain-running.bib"  # copies of /work/shared/references
+SEED_JSON = FIXTURES / "back-pain-running.json"
+HARD_BIB = FIXTURES / "hard-cases.bib"  # fictional entries for the hard cases
+
+
+def run_pipeline(tmp_path: Path, doc: str, bib=SEED_BIB, style="harvard-cite-them-right", extensions=()):
+    """Markdown → extension → core (bibliography folder with `bib`, `style`) → (Rendered, source path)."""
+    folder = tmp_path / "references"
+    folder.mkdir(exist_ok=True)
+    if bib is not None:
+        shutil.copy(bib, folder)
+    source = tmp_path / "article.md"
+    source.write_text(doc, encoding="utf-8")
+    md = markdown.Markdown(extensions=[*extensions, CitationExtension()])
+    html = md.convert(doc)
+    meta = getattr(md, "Meta", {})
+    config = Config(STYLES_DIR / f"{style}.csl", folder, "References", tmp_path / "cache", "en-GB", tmp_path)
+    document = core.Document(
+        str(source),
+        html,
+        clusters_from_meta(meta.get(META_KEY)),
+        style=(meta.get("citation-style") or [None])[0],
+    )
+    (result,) = core.process([document], config, Engine(tmp_path / "cache"))
+    return result, source
