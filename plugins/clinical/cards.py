@@ -1,0 +1,195 @@
+"""Care cards and callouts from Python-Markdown's admonition syntax.
+
+    !!! urgent "Ask for an urgent GP appointment or get help from NHS 111 if:"
+        - you have ...
+
+Types: ``immediate``, ``urgent``, ``non-urgent`` (the NHS care-card levels) and the callouts
+``note`` and ``key-points``. Any other admonition type (``warning``, ``tip`` ...) is left alone.
+
+Two steps, so that the markup lives in one place, the Jinja macro in
+``theme/templates/components/care_card.html``:
+
+1. While Markdown is parsed, :class:`CareCardTreeprocessor` replaces each card's ``<div>`` with its
+   body between two comment markers that carry the type, the heading text and the heading level::
+
+       <!--clinical:care-card 0 {"type":"urgent","heading":"...","level":2}-->
+       body
+       <!--/clinical:care-card 0-->
+
+   This is what Pelican stores in its content cache, so a change to the macro shows on the next
+   build without re-reading any Markdown.
+   The markers go through ``md.htmlStash`` (as raw HTML does), so other tree processors such as
+   ``toc`` only ever see ordinary elements.
+2. After reading, :func:`fill` swaps each marked span for the macro's output (``render`` callback).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+from markdown import util
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+#: Card type -> the visually hidden prefix a screen reader announces before the heading.
+CARD_TYPES: dict[str, str] = {
+    "immediate": "Immediate action required:",
+    "urgent": "Urgent advice:",
+    "non-urgent": "Non-urgent advice:",
+    "note": "Note:",
+    "key-points": "Key points:",
+}
+#: The heading of a card written without one (`!!! note ""`).
+DEFAULT_HEADINGS: dict[str, str] = {
+    "immediate": "Immediate action required",
+    "urgent": "Urgent advice",
+    "non-urgent": "Non-urgent advice",
+    "note": "Note",
+    "key-points": "Key points",
+}
+#: Cards that must never contain a booking link: someone who needs urgent care must not be sent to
+#: book a routine appointment.
+NO_BOOKING = ("immediate", "urgent")
+
+_START = "clinical:care-card"
+_MARKED = re.compile(
+    r"<!--clinical:care-card (?P<id>\d+) (?P<attrs>\{[^<>]*?\})-->"
+    r"(?P<body>.*?)"
+    r"<!--/clinical:care-card (?P=id)-->",
+    re.S,
+)
+_HEADING = re.compile(r"^h([1-6])$")
+_STASHED = util.HTML_PLACEHOLDER_RE
+
+
+def _comment_json(data: dict) -> str:
+    """JSON that is safe inside an HTML comment (no '<', '>', '&' or '--')."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    for char in "<>&-":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+class CareCardTreeprocessor(Treeprocessor):
+    """Marks admonitions of the card types (see the module docstring)."""
+
+    def run(self, root: etree.Element) -> None:
+        self._count = 0
+        self._walk(root, 1)
+
+    def _walk(self, parent: etree.Element, level: int) -> int:
+        """Process `parent`'s children in document order; return the last heading level seen."""
+        index = 0
+        while index < len(parent):
+            child = parent[index]
+            match = _HEADING.match(child.tag) if isinstance(child.tag, str) else None
+            if match:
+                level = int(match.group(1))
+            card_type = self._card_type(child)
+            if card_type:
+                card_level = min(level + 1, 6)
+                self._walk(child, card_level)
+                replacement = self._mark(child, card_type, card_level)
+                parent.remove(child)
+                for offset, node in enumerate(replacement):
+                    parent.insert(index + offset, node)
+                index += len(replacement)
+                continue
+            if len(child):
+                self._walk(child, level)
+            index += 1
+        return level
+
+    @staticmethod
+    def _card_type(element: etree.Element) -> str | None:
+        if element.tag != "div":
+            return None
+        classes = (element.get("class") or "").split()
+        if "admonition" not in classes:
+            return None
+        return next((c for c in classes if c in CARD_TYPES), None)
+
+    def _mark(self, div: etree.Element, card_type: str, level: int) -> list[etree.Element]:
+        children = list(div)
+        heading = ""
+        if children and children[0].tag == "p" and "admonition-title" in (children[0].get("class") or ""):
+            heading = self._plain("".join(children.pop(0).itertext()))
+        number = self._count
+        self._count += 1
+        heading = " ".join(heading.split()) or DEFAULT_HEADINGS[card_type]
+        attrs = _comment_json({"type": card_type, "heading": heading, "level": level})
+        start = self._raw(f"<!--{_START} {number} {attrs}-->")
+        end = self._raw(f"<!--/{_START} {number}-->")
+        end.tail = div.tail
+        return [start, *children, end]
+
+    def _plain(self, text: str) -> str:
+        """A title as plain text: raw HTML tags dropped, entities and backslash escapes resolved."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+
+        def stashed(match: re.Match) -> str:
+            index = int(match.group(1))
+            return str(stash[index]) if index < len(stash) else ""
+
+        text = _STASHED.sub(stashed, text)
+        if "unescape" in self.md.treeprocessors:
+            text = self.md.treeprocessors["unescape"].unescape(text)
+        return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+    def _raw(self, html: str) -> etree.Element:
+        """A block of raw HTML (a marker comment) that later tree processors see as a plain paragraph."""
+        paragraph = etree.Element("p")
+        paragraph.text = self.md.htmlStash.store(html)
+        return paragraph
+
+
+class CareCardExtension(Extension):
+    """Registers the treeprocessor after inline parsing (so headings are plain text), before prettify."""
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(CareCardTreeprocessor(md), "clinical_care_cards", 18)
+
+
+def makeExtension(**kwargs):
+    return CareCardExtension(**kwargs)
+
+
+Render = Callable[[str, str, int, str], str]
+
+
+def fill(html: str, render: Render) -> tuple[str, list[dict]]:
+    """Replace each marked card with ``render(type, heading, level, body_html)``.
+
+    Returns the new HTML and the cards found (type, heading, body), outermost first, so the
+    caller can check them (for example, that no urgent card holds a booking link).
+    """
+    cards: list[dict] = []
+
+    def replace(match: re.Match) -> str:
+        attrs = json.loads(match.group("attrs"))
+        card = {"type": attrs["type"], "heading": attrs["heading"], "level": attrs["level"]}
+        card["body"] = match.group("body").strip("\n")
+        cards.append(card)
+        return render(card["type"], card["heading"], card["level"], card["body"])
+
+    previous = None
+    while previous != html:  # nested cards: the outer one first, then those inside it
+        previous = html
+        html = _MARKED.sub(replace, html)
+    return html, cards
+
+
+def booking_links(body_html: str, booking_urls) -> list[str]:
+    """The links in a card's body that go to a booking page (or are Book Now action links)."""
+    found = []
+    for match in re.finditer(r"<a\b[^>]*>", body_html):
+        tag = match.group(0)
+        href = re.search(r'href="([^"]*)"', tag)
+        url = href.group(1).replace("&amp;", "&") if href else ""
+        if any(url.startswith(b) for b in booking_urls if b) or "action-link" in tag:
+            found.append(url)
+    return found

@@ -1,0 +1,110 @@
+"""Care cards: admonition syntax -> markers (Markdown parse) -> the care_card macro (theme component)."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from markupsafe import Markup
+
+from clinical.cards import CARD_TYPES, CareCardExtension, booking_links, fill
+
+
+def to_html(source: str) -> str:
+    md = markdown.Markdown(
+        extensions=["extra", "admonition", "toc", CareCardExtension()], output_format="html5"
+    )
+    return md.convert(source)
+
+
+def record(card_type, heading, level, body):
+    return f"[{card_type}|{heading}|h{level}]{body}[/{card_type}]"
+
+
+def test_each_card_type_is_marked_with_its_heading_and_body():
+    for card_type in CARD_TYPES:
+        html, cards = fill(to_html(f'!!! {card_type} "Call 111"\n    Body *text*.\n'), record)
+        assert html == f"[{card_type}|Call 111|h2]<p>Body <em>text</em>.</p>[/{card_type}]"
+        assert cards == [
+            {"type": card_type, "heading": "Call 111", "level": 2, "body": "<p>Body <em>text</em>.</p>"}
+        ]
+
+
+def test_other_admonitions_stay_as_they_are():
+    html = to_html('!!! warning "Careful"\n    Body.\n')
+    assert fill(html, record) == (html, [])
+    assert html.startswith('<div class="admonition warning">')
+
+
+def test_the_card_heading_fits_the_outline_and_nested_cards_go_one_deeper():
+    source = '# Title\n\n## Section\n\n!!! urgent "Outer"\n    Text.\n\n    !!! note "Inner"\n        More.\n'
+    html, cards = fill(to_html(source), record)
+    assert [(c["type"], c["level"]) for c in cards] == [("urgent", 3), ("note", 4)]
+    assert "[urgent|Outer|h3]<p>Text.</p>\n[note|Inner|h4]<p>More.</p>[/note][/urgent]" in html
+
+
+def test_headings_are_plain_text_and_markup_cannot_break_the_marker():
+    html, cards = fill(to_html('!!! urgent "Go -- <b>now</b> & *today* -->"\n    Body.\n'), record)
+    assert cards[0]["heading"] == "Go -- now & today -->"
+    assert html == "[urgent|Go -- now & today -->|h2]<p>Body.</p>[/urgent]"
+
+
+def test_a_card_without_a_title_gets_its_type_heading():
+    _, cards = fill(to_html('!!! key-points ""\n    - one\n    - two\n'), record)
+    assert cards[0]["heading"] == "Key points"
+
+
+def test_toc_still_works_with_cards_in_the_document():
+    md = markdown.Markdown(extensions=["admonition", "toc", CareCardExtension()])
+    md.convert('## Before\n\n!!! note "N"\n    x\n\n## After\n')
+    assert [t["name"] for t in md.toc_tokens] == ["Before", "After"]
+
+
+def test_booking_links_are_found_by_url_or_action_link_class():
+    urls = ["https://booking.example.com/physio-clinic/initial-assessment"]
+    body = (
+        '<p><a href="https://booking.example.com/physio-clinic/initial-assessment?utm_source=x">Book</a></p>'
+    )
+    assert booking_links(body, urls) == [
+        "https://booking.example.com/physio-clinic/initial-assessment?utm_source=x"
+    ]
+    assert booking_links('<a class="action-link" href="https://other.example.com/">x</a>', urls)
+    assert booking_links('<a href="https://www.nhs.uk/">NHS</a>', urls) == []
+
+
+# --- the component: named examples rendered with the theme's Jinja environment -------------------
+
+EXAMPLES = {
+    "immediate": dict(type="immediate", heading="Call 999 if:", text="Demo body text."),
+    "urgent": dict(type="urgent", heading="Contact your GP or NHS 111 today if:", text="Demo body text."),
+    "non-urgent": dict(type="non-urgent", heading="See a physiotherapist if:", text="Demo body text."),
+    "note": dict(type="note", heading="Important Note", html=Markup("<p>Trusted <em>markup</em>.</p>")),
+    "key-points": dict(type="key-points", html=Markup("<ul><li>One</li></ul>"), heading_level=3),
+}
+PREFIXES = {
+    "immediate": "Immediate action required:",
+    "urgent": "Urgent advice:",
+    "non-urgent": "Non-urgent advice:",
+    "note": "Note:",
+    "key-points": "Key points:",
+}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_care_card_examples(theme_env, name):
+    macro = theme_env.get_template("components/care_card.html").module.care_card
+    html = str(macro(**EXAMPLES[name]))
+    level = EXAMPLES[name].get("heading_level", 2)
+    heading = EXAMPLES[name].get("heading") or "Key points"
+    assert html.startswith(f'<div class="care-card care-card--{name}">')
+    assert (
+        f'<h{level} class="care-card__heading"><span class="visually-hidden">{PREFIXES[name]} </span>'
+        f"{heading}</h{level}>"
+    ) in html
+    assert "<a " not in html  # the component itself never adds a (booking) link
+
+
+def test_care_card_escapes_text_and_heading(theme_env):
+    macro = theme_env.get_template("components/care_card.html").module.care_card
+    html = str(macro("urgent", heading="<script>x</script>", text="<img src=x onerror=alert(1)>"))
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
