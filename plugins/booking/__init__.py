@@ -1,0 +1,103 @@
+"""Pelican glue for Book Now: check the settings, add the marker syntax, give templates their links.
+
+- ``initialized``: check BOOKING_* and CLINIC (a bad setting stops the build, naming it); add the
+  ``[[book]]`` Markdown extension; put the header link, the booking page's links and the clinic's
+  JSON-LD into the settings, which Pelican hands to every template.
+- ``generator_init``: keep the theme's Jinja environment, so inline links come from the same
+  ``book_now`` macro the templates use.
+- ``content_object_init``: resolve each article's and page's ``booking:`` metadata and inline
+  markers (after the content cache, so changed settings always show); report unknown targets and
+  markers inside urgent care cards with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pelican import signals
+
+import diagnostics
+
+from . import config as config_module
+from .identity import clinic_jsonld
+from .links import BOOKING_PAGE, HEADER, make_cta
+from .pages import resolve
+from .syntax import BookingExtension, markers, replace
+
+CHECK = "booking"
+COMPONENT = "components/book_now.html"
+_HEADER_LINE = re.compile(r"^\s*booking\s*:", re.I)
+
+
+class _Build:
+    """What one build needs between signals (a build runs once per process)."""
+
+    config: config_module.BookingConfig | None = None
+    env = None
+
+
+_build = _Build()
+
+
+def _initialized(pelican) -> None:
+    settings = pelican.settings
+    cfg, problems = config_module.load(settings)
+    if problems:
+        for problem in problems:
+            diagnostics.error("", None, f"setting {problem}", check=CHECK)
+        raise diagnostics.ReportedError(
+            "pelicanconf.py", "the booking settings are wrong: see the errors above"
+        )
+    _build.config = cfg
+    markdown = settings.setdefault("MARKDOWN", {})
+    extensions = markdown.setdefault("extensions", [])
+    if not any(isinstance(ext, BookingExtension) for ext in extensions):
+        extensions.append(BookingExtension())
+    settings["BOOKING_HEADER_CTA"] = make_cta(cfg, cfg.default, HEADER)
+    settings["BOOKING_PAGE_CTAS"] = [make_cta(cfg, name, BOOKING_PAGE) for name in cfg.targets]
+    settings["CLINIC_JSONLD"] = clinic_jsonld(settings["CLINIC"], settings.get("SITEURL", ""))
+
+
+def _generator_init(generator) -> None:
+    if _build.env is None:
+        _build.env = generator.env
+
+
+def _metadata_line(path: str) -> int | None:
+    """The line of the `booking:` field in the file's header."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, text in enumerate(fh, 1):
+                if not text.strip():
+                    return None
+                if _HEADER_LINE.match(text):
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def _content_init(content) -> None:
+    html = getattr(content, "_content", None)
+    if _build.config is None or not isinstance(html, str) or not content.source_path:
+        return
+    value = content.metadata.get("booking")
+    found = markers(html)
+    page = resolve(_build.config, value, _metadata_line(content.source_path) if value else None, found)
+    for line, message in page.problems:
+        diagnostics.error(content.source_path, line, message, check=CHECK)
+    content.booking_cta = page.end
+    if found:
+        book_now = _build.env.get_template(COMPONENT).module.book_now
+        ctas = iter(page.inline)
+        content._content = replace(html, lambda _marker: _render(book_now, next(ctas)))
+
+
+def _render(book_now, cta) -> str:
+    return str(book_now(cta, variant="inline")) if cta else ""
+
+
+def register() -> None:
+    signals.initialized.connect(_initialized)
+    signals.generator_init.connect(_generator_init)
+    signals.content_object_init.connect(_content_init)
