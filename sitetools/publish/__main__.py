@@ -1,0 +1,5 @@
+import sys
+
+from sitetools.publish import main
+
+sys.exit(main())

@@ -1,0 +1,111 @@
+"""Before anything leaves the machine: build fresh, check, refuse demo values, precompress.
+
+Every publish builds with the production settings into a fresh folder, ignoring the content
+cache, then runs the real checks (`invoke check`): a failing or missing check publishes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from sitetools.publish.config import ROOT, PublishError
+
+
+def release_id() -> str:
+    """Sortable and traceable: UTC time, then the commit when the tree is a git checkout."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{stamp}-{commit}" if commit else stamp
+
+
+def unique(release: str, existing) -> str:
+    """`release`, or `release-2`, `-3` ... when two publishes fall within one second."""
+    candidate, n = release, 1
+    while candidate in existing:
+        n += 1
+        candidate = f"{release}-{n}"
+    return candidate
+
+
+@contextmanager
+def target_lock(folder: Path, name: str):
+    """One publish per target at a time (on this machine; CI runs publish in one concurrency group).
+
+    flock is released by the kernel when the process dies, so a killed publish leaves no stale lock.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.lock"
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise PublishError(
+            f"another publish to {name!r} is running ({holder} holds {path}); wait for it to finish"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def build(settings_file: str, output: Path) -> None:
+    """The production build into `output` (which must not exist yet)."""
+    print(f"Building with {settings_file} into {output} (content cache ignored) ...", flush=True)
+    argv = [sys.executable, "-m", "sitetools.build", "--settings", settings_file, "--output", str(output)]
+    result = subprocess.run([*argv, "--ignore-cache"], cwd=ROOT)
+    if result.returncode:
+        raise PublishError("the build failed (see above): nothing was published")
+
+
+def run_check(settings: dict, output: Path, settings_file: str = "publishconf.py") -> None:
+    """Run the site checks on `output`; raise unless they pass. Never publish unchecked.
+
+    The real check is `invoke check`'s engine, `python -m sitetools.check`, run on this build with
+    these settings in its own process (it starts servers and a browser). If it is missing, the
+    publish fails: `invoke check` itself would check output/, not this build.
+    """
+    command = settings.get("PUBLISH_CHECK_COMMAND")
+    print(f"Checking {output} ...", flush=True)
+    if command:
+        argv = [part.replace("{output}", str(output)) for part in shlex.split(command)]
+        code = subprocess.run(argv, cwd=ROOT).returncode
+        if code:
+            raise PublishError(f"the check `{command}` failed (exit {code}): nothing was published")
+        return
+    if importlib.util.find_spec("sitetools.check") is None:
+        raise PublishError(
+            "the site checks (sitetools/check.py, `invoke check`) are missing: "
+            "refusing to publish an unchecked build"
+        )
+    argv = [sys.executable, "-m", "sitetools.check", "--output", str(output), "--settings", settings_file]
+    code = subprocess.run(argv, cwd=ROOT).returncode
+    if code:
+        raise PublishError(f"`invoke check` found problems (exit {code}, see above): nothing was published")
+
+
+def stage(site: Path, dest: Path) -> None:
+    """Copy a prebuilt site into the staging folder (the original is never modified)."""
+    if not (site / "index.html").is_file():
+        raise PublishError(f"{site}: no index.html there; is it a built site?")
+    shutil.copytree(site, dest, symlinks=False)
