@@ -30,7 +30,35 @@ CLINIC = {
     "email": "mailto:hello@example.com",
     "opening_hours": ["Mo-Fr 08:00-19:00", "Sa 09:00-13:00"],
 }
-BOOKING_URL = "https://booking.example.com/physio-clinic"  # demo booking page (example.com is reserved)
+
+# --- Book Now (plugins/booking): see plugins/booking/README.md -------------------------------
+# Booking pages by name (demo: example.com is reserved; a production build refuses these). Each has
+# its visible link text (label), its https: booking page (Cliniko, Jane, Calendly ...), an optional
+# short description, and optionally "new_tab": True. Articles pick one with `booking: NAME`.
+BOOKING_TARGETS = {
+    "assessment": {
+        "label": "Book a physiotherapy assessment",
+        "url": "https://booking.example.com/physio-clinic/initial-assessment",
+        "description": "A first appointment with the physio team, who are here to help guide you.",
+    },
+    "classes": {
+        "label": "Book a Strength & Conditioning class",
+        "url": "https://booking.example.com/physio-clinic/strength-conditioning",
+        "description": "Classes for runners at Beginners and Intermediate levels: strength, mobility, "
+        "agility, power and balance.",
+    },
+    "classes-beginners": {
+        "label": "Book a Beginners Strength & Conditioning class",
+        "url": "https://booking.example.com/physio-clinic/strength-conditioning-beginners",
+    },
+    "classes-intermediate": {
+        "label": "Book an Intermediate Strength & Conditioning class",
+        "url": "https://booking.example.com/physio-clinic/strength-conditioning-intermediate",
+    },
+}
+BOOKING_DEFAULT = "assessment"  # the header link, and pages without `booking:` metadata
+# Campaign tags on booking links (None: none). Adds utm_campaign=<target> and utm_content=<placement>.
+BOOKING_UTM = {"source": "clinic-website", "medium": "referral"}
 
 # --- Content ------------------------------------------------------------------------------------
 PATH = "content"
@@ -83,13 +111,42 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 
+# --- People and clinical review (plugins/clinical): see plugins/clinical/README.md ---------------
+# Authors and reviewers, defined once; articles name them by key (`Author: alex-example`,
+# `Reviewed_by: sam-sample`). These two are fictional demo people (a production build refuses them).
+PEOPLE = {
+    "alex-example": {
+        "name": "Alex Example",
+        "role": "Physiotherapist",
+        "credentials": ["MCSP"],
+        "registration": {"body": "HCPC", "number": "PH000000 (demo)"},
+        "bio": "Alex is a fictional demo physiotherapist who writes the clinic's articles on running "
+        "and back pain.",
+        "demo": True,
+    },
+    "sam-sample": {
+        "name": "Sam Sample",
+        "role": "Clinical Lead Physiotherapist",
+        "credentials": ["MCSP"],
+        "registration": {"body": "HCPC", "number": "PH000001 (demo)"},
+        "bio": "Sam is a fictional demo clinical lead who reviews the clinic's patient information.",
+        "demo": True,
+    },
+}
+CLINICAL_CATEGORIES = ["Back pain"]  # articles here need a reviewer and a review date (as `Clinical: true`)
+CLINICAL_REVIEW_MONTHS = 12  # `review_due` defaults to `reviewed` + this many months
+CLINICAL_READING_AGE_TARGET = 11  # reading age (Flesch–Kincaid grade + 5) above this is flagged
+CLINICAL_READING_AGE_LIMIT = 14  # clinical pages that need medical terms may go up to this
+
 # --- Theme and plugins ----------------------------------------------------------------------
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listing PLUGINS turns off auto-discovery of installed plugins: every plugin used is named here.
-PLUGINS = ["diagnostics", "frontmatter", "citations"]
+PLUGINS = ["diagnostics", "frontmatter", "citations", "booking", "clinical"]
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search"]
+SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScript it lists topics and tags
+SEARCH_SAVE_AS = "search/index.html"
 
 MENUITEMS_EDUCATION = []  # filled from pages' `nav_order` metadata by the theme
 
@@ -102,3 +159,18 @@ LOAD_CONTENT_CACHE = True
 CACHE_PATH = ".cache/pelican"
 DELETE_OUTPUT_DIRECTORY = False  # the build runner writes into a fresh folder and swaps it in
 SITE_ENV = "development"  # "production" in publishconf.py: advisory findings become errors there
+
+# --- Checks (`invoke check`, sitetools/check.py) ----------------------------------------------
+# Bytes a first visit downloads, per page type: HTML, CSS, fonts, images and scripts the page loads
+# at a phone's viewport, gzip-compressed as a server sends them (images and fonts as they are).
+# "default" covers any page type not named.
+CHECK_BUDGETS = {
+    "article": 15_000,  # the seed article's budget: every article is held to it
+    "page": 15_000,
+    "home": 15_000,
+    "search": 45_000,  # Pagefind's UI script and styles load on this page only
+    "default": 12_000,  # lists (topics, tags, archives, authors) and the 404 page
+}
+CHECK_SEARCH_QUERY = "marathon"  # the search page is checked showing the results for this word
+# `invoke check --lighthouse`: minimum Lighthouse scores (0-100, mobile) for the home page and an article.
+CHECK_LIGHTHOUSE = {"performance": 90, "accessibility": 100, "best-practices": 90, "seo": 90}

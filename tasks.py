@@ -101,6 +101,44 @@ def new(c, title):
     print(f"Created {path.relative_to(ROOT)}: fill in every TODO, then `invoke livereload` to preview.")
 
 
+@task(help={"target": "a name in PUBLISH_TARGETS (publishconf.py)", "dry_run": "list what would change"})
+def publish(c, target, dry_run=False, settings="publishconf.py", site=""):
+    """Build with publishconf.py, check, refuse demo values, then deploy atomically to a target."""
+    args = ["publish", "--target", target, "--settings", settings] + (["--dry-run"] if dry_run else [])
+    _publish_tool(*args, *(["--site", site] if site else []))
+
+
+@task(help={"target": "a name in PUBLISH_TARGETS (publishconf.py)"})
+def rollback(c, target, settings="publishconf.py"):
+    """Serve the release before the current one again on a publish target."""
+    _publish_tool("rollback", "--target", target, "--settings", settings)
+
+
+def _publish_tool(*args) -> None:
+    result = subprocess.run([PY, "-m", "sitetools.publish", *args], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+@task(
+    help={
+        "lighthouse": "also run Lighthouse (mobile) on the home page and an article",
+        "no_build": "check output/ as it is, without building it first",
+        "only": "comma-separated checks: html,links,accessibility,budgets,content",
+    }
+)
+def check(c, lighthouse=False, no_build=False, only=""):
+    """Build, then check output/: HTML validity, links, accessibility, budgets, content findings."""
+    if not no_build:
+        _build()
+    args = [PY, "-m", "sitetools.check", "--output", "output"]
+    if only:
+        args += ["--only", only]
+    if lighthouse:
+        args.append("--lighthouse")
+    sys.exit(subprocess.run(args, cwd=ROOT).returncode)
+
+
 @task
 def lint(c):
     """ruff check and ruff format --check over the whole project."""

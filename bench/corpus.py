@@ -17,13 +17,62 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = (
-    "runner spine disc load pain movement strength walking program progression week recovery "
-    "exercise muscle training research evidence patient clinic balance mobility power agility "
-    "gradual interval distance minutes motivation safety rest activity function confidence "
-    "physiotherapy assessment symptoms lumbar back resilience habit goal plan"
-).split()
-FAMILIES = ["Belavý", "Müller", "Søndergaard", "García", "O'Neill", "Nguyễn", "Kowalski", "Smith", "Okafor", "Lee"]
+WORDS = [
+    "runner",
+    "spine",
+    "disc",
+    "load",
+    "pain",
+    "movement",
+    "strength",
+    "walking",
+    "program",
+    "progression",
+    "week",
+    "recovery",
+    "exercise",
+    "muscle",
+    "training",
+    "research",
+    "evidence",
+    "patient",
+    "clinic",
+    "balance",
+    "mobility",
+    "power",
+    "agility",
+    "gradual",
+    "interval",
+    "distance",
+    "minutes",
+    "motivation",
+    "safety",
+    "rest",
+    "activity",
+    "function",
+    "confidence",
+    "physiotherapy",
+    "assessment",
+    "symptoms",
+    "lumbar",
+    "back",
+    "resilience",
+    "habit",
+    "goal",
+    "plan",
+]
+FAMILIES = [
+    "Belavý",
+    "Müller",
+    "Søndergaard",
+    "García",
+    "O'Neill",
+    "Nguyễn",
+    "Kowalski",
+    "Smith",
+    "Okafor",
+    "Lee",
+]
 ACCENTS = {"ý": "{\\'y}", "ü": '{\\"u}', "ø": "{\\o}", "í": "{\\'i}", "ễ": "{\\~e}"}
 
 
@@ -126,7 +175,9 @@ def article(i: int, keys: list[str], rng: random.Random, inline_booking: str = "
     return "\n".join(body)
 
 
-def generate(dest: Path, articles: int = 1000, entries: int = 200, seed: int = 1, inline_booking: str = "[[book]]"):
+def generate(
+    dest: Path, articles: int = 1000, entries: int = 200, seed: int = 1, inline_booking: str = "[[book]]"
+):
     rng = random.Random(seed)
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "content" / "articles").mkdir(parents=True)

@@ -44,8 +44,17 @@ def _run(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
 
 def _build_cmd(settings: str, content: Path, output: Path, cache: Path, ignore_cache: bool) -> list[str]:
     cmd = [
-        sys.executable, "-m", "sitetools.build", "--settings", settings, "--output", str(output),
-        "-e", f"PATH={str(content)!r}", "-e", f"CACHE_PATH={str(cache)!r}",
+        sys.executable,
+        "-m",
+        "sitetools.build",
+        "--settings",
+        settings,
+        "--output",
+        str(output),
+        "-e",
+        f"PATH={str(content)!r}",
+        "-e",
+        f"CACHE_PATH={str(cache)!r}",
     ]
     if settings == "pelicanconf.py":
         cmd += ["-e", f"CITATIONS_CACHE_PATH={str(cache / 'citations')!r}"]
@@ -73,7 +82,9 @@ def side_by_side(label, a_cmd, b_cmd, runs, before_a=None, before_b=None, memory
     rows = [(label, _fmt(times["A"]), _fmt(times["B"]), f"{ratio:.2f}")]
     if memory:
         mem_ratio = statistics.median(rss["A"]) / statistics.median(rss["B"])
-        rows.append(("peak memory of row 1", _fmt(rss["A"], "MiB"), _fmt(rss["B"], "MiB"), f"{mem_ratio:.2f}"))
+        rows.append(
+            ("peak memory of row 1", _fmt(rss["A"], "MiB"), _fmt(rss["B"], "MiB"), f"{mem_ratio:.2f}")
+        )
     return rows
 
 
@@ -104,8 +115,14 @@ def page_bytes() -> list[tuple[str, str, str, str]]:
             if css.is_file():
                 total += len(gzip.compress(css.read_bytes(), 9))
         budget = budgets.get(kind)
-        rows.append((f"bytes, {kind} page (gzip)", f"{total / 1024:.1f} KB",
-                     f"budget {budget / 1024:.0f} KB" if budget else "no budget", "ok" if not budget or total <= budget else "OVER"))
+        rows.append(
+            (
+                f"bytes, {kind} page (gzip)",
+                f"{total / 1024:.1f} KB",
+                f"budget {budget / 1024:.0f} KB" if budget else "no budget",
+                "ok" if not budget or total <= budget else "OVER",
+            )
+        )
     return rows
 
 
@@ -134,11 +151,16 @@ def main(argv=None) -> None:
         print(f"full profile: {prof} (open with snakeviz or `python -m pstats`)")
         return
 
-    print(f"corpus: {args.articles} articles, {args.entries} references; {args.runs} runs each, A/B alternating")
+    print(
+        f"corpus: {args.articles} articles, {args.entries} references; {args.runs} runs each, A/B alternating"
+    )
     rows = [("row", "A: ours", "B: plain Pelican", "A/B")]
     rows += side_by_side("1. full build (citation cache warm)", ours, plain, args.runs, memory=True)
     rows += side_by_side(
-        "1c. full build, first ever (citation cache empty)", ours, plain, args.runs,
+        "1c. full build, first ever (citation cache empty)",
+        ours,
+        plain,
+        args.runs,
         before_a=lambda: shutil.rmtree(cache_a / "citations", ignore_errors=True),
     )
     edited = content / "articles" / "bench-00000.md"
@@ -151,7 +173,9 @@ def main(argv=None) -> None:
         "2. content cache warm, one article edited",
         _build_cmd("pelicanconf.py", content, out_a, cache_a, False),
         _build_cmd("bench/plain_pelicanconf.py", content, out_b, cache_b, False),
-        args.runs, before_a=edit, before_b=edit,
+        args.runs,
+        before_a=edit,
+        before_b=edit,
     )
     edited.write_text(original, encoding="utf-8")
     rows += page_bytes()

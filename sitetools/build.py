@@ -29,7 +29,7 @@ def _fingerprint(settings_file: Path) -> str:
     digest = hashlib.sha256()
     for name in ("pelican", "markdown"):
         digest.update(f"{name}={metadata.version(name)}".encode())
-    files = sorted((ROOT / "plugins").rglob("*.py")) + [ROOT / "pelicanconf.py", settings_file]
+    files = [*sorted((ROOT / "plugins").rglob("*.py")), ROOT / "pelicanconf.py", settings_file]
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(ROOT).as_posix().encode())
@@ -46,6 +46,17 @@ def _swap_in(new: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_findings(collector, output: Path) -> None:
+    """Keep this build's findings for `invoke check`: <output>/../.cache/diagnostics.json."""
+    import json
+    from dataclasses import asdict
+
+    path = output.parent / ".cache" / "diagnostics.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"output": str(output), "diagnostics": [asdict(d) for d in collector.items]}
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def build(
     settings_file: str | os.PathLike = "pelicanconf.py",
     output: str | os.PathLike | None = None,
@@ -55,9 +66,10 @@ def build(
 ) -> int:
     """Build the site; return the process exit code (0 on success)."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    import diagnostics
     from pelican import Pelican
     from pelican.settings import read_settings
+
+    import diagnostics
 
     os.chdir(ROOT)
     settings_path = (ROOT / settings_file).resolve()
@@ -89,6 +101,11 @@ def build(
             diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}")
     finally:
         logging.getLogger().removeHandler(bridge)
+    if not collector.errors:  # the search index belongs to the site: built into the staging folder
+        from sitetools.search import build_index
+
+        if problem := build_index(staging):
+            diagnostics.error("", None, problem, check="search")
 
     summary = collector.summary()
     if summary:
@@ -100,6 +117,7 @@ def build(
         print(f"Build FAILED in {seconds:.1f} s: {where}/ was left as it was.", file=stream)
         return 1
     _swap_in(staging, final)
+    _write_findings(collector, final)
     print(f"Built {diagnostics.relpath(final)}/ in {seconds:.1f} s.", file=stream)
     return 0
 
@@ -110,7 +128,11 @@ def main(argv=None) -> int:
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--ignore-cache", action="store_true", help="rebuild every page from its source")
     parser.add_argument(
-        "-e", "--extra", action="append", default=[], metavar="NAME=VALUE",
+        "-e",
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a setting with a Python literal, e.g. -e 'CITATIONS_STYLE=\"apa\"'",
     )
     args = parser.parse_args(argv)

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# One Playwright/Chromium and one set of static servers for the whole session, shared by every
+# folder (two session fixtures of the same name in sub-folders would start Playwright twice).
+from tests.browser_support import browser, page, serve_static  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -85,7 +85,7 @@ class Collector:
             return ""
         lines = [d.format() for d in self.items]
         counts = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        return "\n".join(lines + [counts])
+        return "\n".join([*lines, counts])
 
 
 #: The one collector of this process (a build runs once per process).

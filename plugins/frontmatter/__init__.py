@@ -13,7 +13,7 @@ from pelican import signals
 
 import diagnostics
 
-from .core import FIELDS, INTERNAL_FIELDS, check_header
+from .core import FIELDS, INTERNAL_FIELDS, check_header, unfilled
 
 
 def _strict(reader_class):
@@ -29,10 +29,17 @@ def _strict(reader_class):
             production = self.settings.get("SITE_ENV") == "production"
             problems = check_header(text, kind, set(FIELDS) | INTERNAL_FIELDS, production)
             for problem in problems:
-                diagnostics.report(source_path, problem.line, problem.severity, problem.message, "frontmatter")
+                diagnostics.report(
+                    source_path, problem.line, problem.severity, problem.message, "frontmatter"
+                )
             if any(problem.severity == "error" for problem in problems):
-                raise diagnostics.ReportedError(f"{diagnostics.relpath(source_path)}: see the errors above")
-            return super().read(source_path)
+                raise diagnostics.ReportedError(source_path)
+            content, metadata = super().read(source_path)
+            # A field still saying TODO (as `invoke new` leaves it) is not filled in: to every
+            # other plugin it is absent, so a draft builds while its writer fills it in.
+            for key in unfilled(text):
+                metadata.pop(key, None)
+            return content, metadata
 
     StrictMarkdownReader.__name__ = f"Strict{reader_class.__name__}"
     return StrictMarkdownReader

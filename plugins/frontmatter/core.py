@@ -19,13 +19,13 @@ FIELDS: dict[str, str] = {
     "category": "One category, e.g. Back pain.",
     "tags": "Comma-separated tags, e.g. running, low back pain.",
     "summary": "One or two plain sentences shown on the home page and in search results.",
-    "author": "Who wrote it.",
-    "authors": "Several authors, comma-separated.",
-    "reviewed_by": "The clinician who reviewed it.",
+    "author": "Who wrote it: a person key from PEOPLE, e.g. alex-example.",
+    "authors": "Several authors: person keys from PEOPLE, comma-separated.",
+    "reviewed_by": "The clinician who reviewed it: a person key from PEOPLE, e.g. sam-sample.",
     "reviewed": "Date of the clinical review, YYYY-MM-DD.",
-    "review_due": "Date the next review is due, YYYY-MM-DD.",
-    "clinical": "true when the page gives clinical advice (review rules apply).",
-    "booking": "Which Book Now target ends the page, or none.",
+    "review_due": "Date the next review is due, YYYY-MM-DD (default: reviewed + CLINICAL_REVIEW_MONTHS).",
+    "clinical": "true or false: whether the review rules apply (default: true in CLINICAL_CATEGORIES).",
+    "booking": "Which Book Now target ends the page: a name from BOOKING_TARGETS, default, or none.",
     "bibliography": "Extra bibliography files for this article (comma-separated).",
     "citation-style": "A citation style for this article only (harvard-cite-them-right, apa, vancouver).",
     "slug": "The last part of the URL (default: made from the title).",
@@ -77,6 +77,11 @@ def header(text: str) -> list[tuple[int, str, str]]:
     return entries
 
 
+def unfilled(text: str) -> set[str]:
+    """Fields whose value still starts with TODO (the title is never dropped: it is required)."""
+    return {key for _, key, value in header(text) if key != "title" and value.upper().startswith("TODO")}
+
+
 def suggest(key: str, known) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -116,6 +121,10 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
             problems.append(Problem(line, "the title is empty; write the headline after 'Title:'"))
     for key in REQUIRED.get(kind, ()):
         if key not in seen:
-            hint = "e.g. 'Title: Back Pain: How Running Can Help'" if key == "title" else "e.g. 'Date: 2025-01-31'"
+            hint = (
+                "e.g. 'Title: Back Pain: How Running Can Help'"
+                if key == "title"
+                else "e.g. 'Date: 2025-01-31'"
+            )
             problems.append(Problem(1, f"no '{key}' in the header; add a line at the top, {hint}"))
     return problems

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_build
+
+from tests.conftest import run_build
 
 SEED = "content/articles/2025-01-31-back-pain-how-running-can-help.md"
 
@@ -34,8 +35,16 @@ def write_article(project: Path, name: str, text: str) -> str:
     ("text", "line", "message"),
     [
         ("Date: 2025-02-01\n\nNo title here.\n", 1, "no 'title' in the header; add a line at the top"),
-        ("Title: Bad date\nDate: 31st of Jan\n\nBody.\n", 2, "'date: 31st of Jan' is not a date; write it as YYYY-MM-DD"),
-        ("Title: Typo\nDate: 2025-02-01\nTgas: running\n\nBody.\n", 3, "unknown metadata field 'tgas' (did you mean 'tags'?)"),
+        (
+            "Title: Bad date\nDate: 31st of Jan\n\nBody.\n",
+            2,
+            "'date: 31st of Jan' is not a date; write it as YYYY-MM-DD",
+        ),
+        (
+            "Title: Typo\nDate: 2025-02-01\nTgas: running\n\nBody.\n",
+            3,
+            "unknown metadata field 'tgas' (did you mean 'tags'?)",
+        ),
     ],
     ids=["no-title", "bad-date", "unknown-field"],
 )
@@ -81,7 +90,11 @@ def test_template_error_names_the_template(built):
 
 
 def test_todo_left_in_a_draft_warns_but_builds(project):
-    write_article(project, "2025-02-03-draft.md", "Title: Draft\nDate: 2025-02-03\nStatus: draft\nAuthor: TODO\n\nBody.\n")
+    write_article(
+        project,
+        "2025-02-03-draft.md",
+        "Title: Draft\nDate: 2025-02-03\nStatus: draft\nAuthor: TODO\n\nBody.\n",
+    )
     result = run_build(project, project / "output")
     assert result.returncode == 0, result.stderr
     assert "content/articles/2025-02-03-draft.md:4: warning: 'author' still says TODO" in result.stderr
@@ -91,11 +104,17 @@ def test_html_in_a_title_is_escaped_everywhere(project):
     write_article(
         project,
         "2025-02-04-xss.md",
-        "Title: Hello <script>alert(1)</script>\nDate: 2025-02-04\nCategory: Back pain\nTags: running\n\nBody.\n",
+        "Title: Hello <script>alert(1)</script>\nDate: 2025-02-04\n"
+        "Category: Back pain\nTags: running\n\nBody.\n",
     )
     result = run_build(project, project / "output")
     assert result.returncode == 0, result.stderr
-    for rel in ("index.html", "category/back-pain/index.html", "tag/running/index.html", "archives/index.html"):
+    for rel in (
+        "index.html",
+        "category/back-pain/index.html",
+        "tag/running/index.html",
+        "archives/index.html",
+    ):
         html = (project / "output" / rel).read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html, rel
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, rel

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, copy_project, run_build
+from tests.conftest import ROOT, copy_project, run_build
 
 
 def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -25,7 +25,16 @@ def test_new_scaffolds_an_article_that_builds_and_refuses_to_overwrite(tmp_path)
     path = project / "content" / "articles" / f"{dt.date.today():%Y-%m-%d}-knee-pain-where-to-start.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("Title: Knee Pain: Where To Start?\n")
-    for field in ("Date:", "Category:", "Tags:", "Summary:", "Author:", "Reviewed_by:", "Reviewed:", "Status: draft"):
+    for field in (
+        "Date:",
+        "Category:",
+        "Tags:",
+        "Summary:",
+        "Author:",
+        "Reviewed_by:",
+        "Reviewed:",
+        "Status: draft",
+    ):
         assert field in text
     # A fresh scaffold is a draft with TODOs: it builds, and says what is left to fill in.
     result = run_build(project, project / "output")
