@@ -31,7 +31,7 @@ CLINIC = {
     "opening_hours": ["Mo-Fr 08:00-19:00", "Sa 09:00-13:00"],
 }
 
-# --- Book Now (plugins/booking): see plugins/booking/README.md -------------------------------
+# --- Book Now (plugins/booking): see README.md "Book Now" -------------------------------
 # Booking pages by name (demo: example.com is reserved; a production build refuses these). Each has
 # its visible link text (label), its https: booking page (Cliniko, Jane, Calendly ...), an optional
 # short description, and optionally "new_tab": True. Articles pick one with `booking: NAME`.
@@ -111,7 +111,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 
-# --- People and clinical review (plugins/clinical): see plugins/clinical/README.md ---------------
+# --- People and clinical review (plugins/clinical): see README.md "Clinical content" ---------------
 # Authors and reviewers, defined once; articles name them by key (`Author: alex-example`,
 # `Reviewed_by: sam-sample`). These two are fictional demo people (a production build refuses them).
 PEOPLE = {

@@ -20,7 +20,7 @@ SITE_ENV = "production"
 # --- Publishing (`invoke publish --target NAME`, `invoke rollback --target NAME`) ---------------
 # Targets by name; hosts and buckets may come from the environment, secrets only from it
 # (SSH: the agent or PUBLISH_SSH_KEY; S3: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
-# See sitetools/publish/ssh.py and s3.py for every key, deploy/README.md for the servers.
+# See sitetools/publish/ssh.py and s3.py for every key, README.md "Deploying" for the servers.
 PUBLISH_TARGETS = {
     "ssh": {
         "type": "ssh",

@@ -168,7 +168,7 @@ def load(settings) -> tuple[BookingConfig | None, list[str]]:
     if "BOOKING_URL" in settings:
         problems.append(
             "BOOKING_URL is no longer used: move the address into BOOKING_TARGETS "
-            "(see plugins/booking/README.md) and delete BOOKING_URL"
+            "(see README.md, section Book Now) and delete BOOKING_URL"
         )
     raw_targets = settings.get("BOOKING_TARGETS")
     targets: dict[str, Target] = {}
