@@ -19,17 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from sitetools.checks.tools import CHROMIUM_ARGS  # one list of flags for the checks and the tests
+
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # The server binds port 0 (the OS picks a free port), prints the port, then serves until stopped.
 _SERVER = """
