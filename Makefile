@@ -73,7 +73,9 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 # Maintainers: after changing dependencies in pyproject.toml, refresh the lock (then commit it).
-lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra test --generate-hashes --strip-extras --no-emit-find-links \
-		--no-emit-index-url --allow-unsafe -o requirements.lock pyproject.toml
+# pip-tools runs from its own venv so the project's venv stays exactly what the lock says.
+lock:
+	$(PYTHON) -m venv .cache/lock-tools
+	.cache/lock-tools/bin/python -m pip install --quiet pip-tools
+	.cache/lock-tools/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras \
+		--no-emit-find-links --no-emit-index-url --allow-unsafe -o requirements.lock pyproject.toml

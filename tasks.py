@@ -4,7 +4,8 @@ Follows Pelican's quickstart tasks.py, with its known faults fixed:
 - every build goes through `sitetools.build` (strict: a warning fails it; atomic: a failed
   build leaves output/ as it was) instead of calling `pelican` directly;
 - `serve` and `livereload` bind 127.0.0.1 only (the quickstart binds every interface);
-- `livereload` also watches plugins/ and both settings files, not only content/ and theme/;
+- `livereload` (sitetools/livereload.py) keeps the site in memory and re-renders only what an
+  edit changes; it also watches plugins/ and both settings files, not only content/ and theme/;
 - `clean` does not fail when output/ is missing;
 - `new` scaffolds an article with every metadata field and never overwrites one.
 """
@@ -69,19 +70,23 @@ def serve(c, port=PORT):
         server.server_close()
 
 
-@task
-def livereload(c, port=PORT):
-    """Build, serve on 127.0.0.1:8000, rebuild on every change and reload the browser."""
-    from livereload import Server
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default 8000)",
+        "output": "folder the preview writes (default: output/)",
+        "settings": "settings file (default: pelicanconf.py)",
+    }
+)
+def livereload(c, port=PORT, output="output", settings="pelicanconf.py"):
+    """Build, serve on 127.0.0.1:8000, update the changed pages on every save and reload the browser."""
+    args = ["--port", str(port), "--output", output, "--settings", settings]
+    sys.exit(subprocess.run([PY, "-m", "sitetools.livereload", *args], cwd=ROOT).returncode)
 
-    def rebuild_site():
-        subprocess.run([PY, "-m", "sitetools.build"], cwd=ROOT)
 
-    rebuild_site()
-    server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py", "publishconf.py"):
-        server.watch(str(ROOT / pattern), rebuild_site)
-    server.serve(host=HOST, port=int(port), root=str(ROOT / "output"))
+@task(help={"word": "only references containing this word (author, year, title, key)"})
+def refs(c, word=""):
+    """List the bibliography: the key to cite, first author, year and title."""
+    sys.exit(subprocess.run([PY, "-m", "sitetools.refs", *([word] if word else [])], cwd=ROOT).returncode)
 
 
 @task
@@ -136,6 +141,30 @@ def check(c, lighthouse=False, no_build=False, only=""):
         args += ["--only", only]
     if lighthouse:
         args.append("--lighthouse")
+    sys.exit(subprocess.run(args, cwd=ROOT).returncode)
+
+
+@task(help={"no_build": "shoot output/ as it is", "full_page": "the whole page, not the first screen"})
+def screenshots(c, no_build=False, full_page=False):
+    """Screenshots of the home page and the seed article (375/1280 px, light/dark, print) to look at."""
+    if not no_build:
+        _build()
+    args = [PY, "-m", "sitetools.screenshots"] + (["--full-page"] if full_page else [])
+    sys.exit(subprocess.run(args, cwd=ROOT).returncode)
+
+
+@task(
+    help={
+        "articles": "corpus size (default 1000; the issue also asks for 100 and 5000)",
+        "runs": "measured runs per side, after a warm-up (default 5)",
+        "profile": "profile one build of ours (cProfile) instead: where the time goes",
+        "sizes": "e.g. 100,1000,5000: the build rows at each size, to see how cost grows",
+    }
+)
+def bench(c, articles=1000, runs=5, profile=False, sizes=""):
+    """Our build against plain Pelican on a generated corpus, side by side: medians, spreads, ratios."""
+    args = [PY, "-m", "bench.run", "--articles", str(articles), "--runs", str(runs)]
+    args += (["--profile"] if profile else []) + (["--sizes", sizes] if sizes else [])
     sys.exit(subprocess.run(args, cwd=ROOT).returncode)
 
 

@@ -57,6 +57,16 @@ def _write_findings(collector, output: Path) -> None:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def report_failure(exc: Exception) -> None:
+    """An exception that stopped a build, as one error diagnostic (shared with sitetools.livereload)."""
+    import diagnostics
+
+    # Jinja names the template and line of a syntax error; keep them in the message.
+    where = getattr(exc, "filename", None) or ""
+    line = getattr(exc, "lineno", None) if where else None
+    diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}")
+
+
 def build(
     settings_file: str | os.PathLike = "pelicanconf.py",
     output: str | os.PathLike | None = None,
@@ -95,13 +105,12 @@ def build(
         Pelican(settings).run()
     except Exception as exc:  # every failure ends in the same summary, never a bare traceback
         if not isinstance(exc, diagnostics.ReportedError):
-            # Jinja names the template and line of a syntax error; keep them in the message.
-            where = getattr(exc, "filename", None) or ""
-            line = getattr(exc, "lineno", None) if where else None
-            diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}")
+            report_failure(exc)
     finally:
         logging.getLogger().removeHandler(bridge)
-    if not collector.errors:  # the search index belongs to the site: built into the staging folder
+    # The search index belongs to the site's search page: built into the staging folder, and only for
+    # settings that have that page (Pelican's own theme, as bench/ builds it, has none).
+    if not collector.errors and "search" in settings.get("DIRECT_TEMPLATES", ()):
         from sitetools.search import build_index
 
         if problem := build_index(staging):

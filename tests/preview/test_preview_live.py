@@ -1,0 +1,235 @@
+"""The live preview as a writer uses it: save, see the page; make a mistake, see the message; fix it.
+
+One live-reload process (the real one, `python -m sitetools.livereload`) runs on a private copy of
+the project; the test edits files there and waits for the build it triggers (no timing asserts:
+each wait only has a generous upper bound). After a series of edits the output folder must equal
+what a full `python -m sitetools.build` writes from the same sources.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_build
+
+SEED = "content/articles/2025-01-31-back-pain-how-running-can-help.md"
+NEW = "content/articles/2025-03-01-knee-pain.md"
+NEW_TEXT = """Title: Knee Pain: Where To Start
+Date: 2025-03-01
+Category: Knee pain
+Tags: running, knee
+Author: alex-example
+Summary: Where to start with knee pain.
+
+Knee pain is common in runners.
+"""
+
+
+class Live:
+    def __init__(self, project: Path, output: Path) -> None:
+        self.project, self.output = project, output
+        self.log = open(project / "live.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sitetools.livereload",
+                "--output",
+                str(output),
+                "--port",
+                "0",
+                "--no-search",
+            ],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(project)},
+        )
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, f"no server line: {line!r}\n{self.stderr()}"
+        self.base = f"http://127.0.0.1:{match.group(1)}"
+        self.version = self.status()["version"]
+
+    def stderr(self) -> str:
+        self.log.flush()
+        return (self.project / "live.log").read_text(encoding="utf-8")
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    def status(self) -> dict:
+        return json.loads(self.get("/__live/status"))
+
+    def save(self, rel: str, text: str | None) -> dict:
+        """Write (None: delete) a file, then wait for the build it starts; return the status."""
+        path = self.project / rel
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"the live preview stopped:\n{self.stderr()}"
+            status = self.status()
+            if status["version"] > self.version and not status["busy"]:
+                self.version = status["version"]
+                return status
+            time.sleep(0.05)
+        raise AssertionError(f"no build after saving {rel}:\n{self.stderr()}")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("preview") / "project")
+    server = Live(project, project / "live-output")
+    assert server.status()["ok"], server.stderr()
+    yield server
+    server.stop()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.name != "sitemap.xml":
+        return filecmp.cmp(a, b, shallow=False)
+    # The sitemap plugin dates pages that have no date of their own with the time the build ran.
+    build_time = re.compile(r"<lastmod>[^<]*T(?!00:00:00)[^<]*</lastmod>")
+    return build_time.sub("", a.read_text()) == build_time.sub("", b.read_text())
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two output trees (the search index is built at start only)."""
+    found = []
+    names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    for name in sorted(names_a ^ names_b):
+        if not name.startswith("pagefind/"):
+            found.append(f"only in one tree: {name}")
+    for name in sorted(names_a & names_b):
+        if not name.startswith("pagefind/") and not _same_file(a / name, b / name):
+            found.append(f"differs: {name}")
+    return found
+
+
+def assert_equals_full_build(live: Live, tmp_path: Path) -> None:
+    full = run_build(live.project, tmp_path / "full")
+    assert full.returncode == 0, full.stderr
+    assert differences(live.output, full.output) == []
+
+
+def test_edits_show_up_and_equal_a_full_build(live, tmp_path):
+    seed = live.project / SEED
+    original = seed.read_text(encoding="utf-8")
+    page = live.get("/articles/back-pain-how-running-can-help-not-harm/")
+    assert "Back Pain: How Running Can Help, Not Harm" in page
+    assert "/__live/status" in page  # the reload script, served by the preview only ...
+    assert "__live" not in (live.output / "index.html").read_text(encoding="utf-8")  # ... not in files
+
+    # A title change (the slug follows the title): the new page appears, the old one goes.
+    retitled = original.replace(
+        "Title: Back Pain: How Running Can Help, Not Harm", "Title: Back Pain and Running"
+    )
+    assert live.save(SEED, retitled)["ok"]
+    assert "Back Pain and Running" in live.get("/articles/back-pain-and-running/")
+    assert not (live.output / "articles/back-pain-how-running-can-help-not-harm/index.html").exists()
+    assert "Back Pain and Running" in live.get("/")
+
+    # A tag change, a new article, a citation added to it.
+    retagged = retitled.replace("Tags: running, low back pain, exercise", "Tags: running, back care")
+    assert live.save(SEED, retagged)["ok"]
+    assert "Back Pain and Running" in live.get("/tag/back-care/")
+    assert live.save(NEW, NEW_TEXT)["ok"]
+    assert "Knee pain is common in runners." in live.get("/articles/knee-pain-where-to-start/")
+    cited = NEW_TEXT.replace("common in runners.", "common in runners [@hartvigsen2018].")
+    assert live.save(NEW, cited)["ok"]
+    article = live.get("/articles/knee-pain-where-to-start/")
+    assert "Hartvigsen" in article and "References" in article
+    # A text-only edit: only what shows the text changes.
+    assert live.save(NEW, cited + "\nStart with walking.\n")["ok"]
+    assert "Start with walking." in live.get("/articles/knee-pain-where-to-start/")
+    assert_equals_full_build(live, tmp_path / "one")
+
+    # Deleting an article removes its page and every mention of it.
+    assert live.save(NEW, None)["ok"]
+    assert not (live.output / "articles/knee-pain-where-to-start/index.html").exists()
+    assert "Knee Pain" not in live.get("/")
+    seed.write_text(original, encoding="utf-8")
+    assert live.save(SEED, original)["ok"]
+    assert_equals_full_build(live, tmp_path / "two")
+
+
+def test_an_error_replaces_the_page_and_clears_when_fixed(live):
+    seed = live.project / SEED
+    original = seed.read_text(encoding="utf-8")
+    url = "/articles/back-pain-how-running-can-help-not-harm/"
+    broken = original.replace("[@hartvigsen2018]", "[@hartvigsen2019]", 1)
+    line = broken.splitlines().index(next(x for x in broken.splitlines() if "hartvigsen2019" in x)) + 1
+    message = f"{SEED}:{line}: error: unknown citation key 'hartvigsen2019' (did you mean 'hartvigsen2018'?)"
+    status = live.save(SEED, broken)
+    assert not status["ok"]
+    assert message in status["diagnostics"]
+    shown = live.get(url)
+    assert "The site could not be built" in shown
+    assert "unknown citation key &#x27;hartvigsen2019&#x27;" in shown  # escaped, as every line is
+    assert "live preview" in live.get("/")  # every page shows it, not a stale page
+    assert "Back Pain: How Running Can Help" in (live.output / url.strip("/") / "index.html").read_text(
+        encoding="utf-8"
+    )  # the last good page is kept on disk
+
+    assert live.save(SEED, original)["ok"]
+    assert "The site could not be built" not in live.get(url)
+    assert "Back Pain: How Running Can Help, Not Harm" in live.get(url)
+
+
+def test_saves_in_the_middle_of_typing_do_not_stop_the_preview(live):
+    original = (live.project / SEED).read_text(encoding="utf-8")
+    # Half-written metadata: the date is being typed.
+    half = original.replace("Date: 2025-01-31", "Date: 2025-0")
+    status = live.save(SEED, half)
+    assert not status["ok"]
+    assert any(f"{SEED}:2: error: 'date: 2025-0' is not a date" in d for d in status["diagnostics"])
+    # The header is still being typed: a field without its colon yet.
+    status = live.save(SEED, "Title: Back Pain\nDat\n")
+    assert not status["ok"]
+    # A new article with an unclosed citation bracket, and a key half typed.
+    assert not live.save(NEW, NEW_TEXT + "\nAs shown before [@hartv\n")["ok"]
+    # The header is finished: the next problem shows.
+    status = live.save(SEED, original)
+    assert not status["ok"]
+    assert any(f"{NEW}:10: error: unknown citation key 'hartv'" in d for d in status["diagnostics"]), status
+    # The next good save recovers.
+    status = live.save(NEW, None)
+    assert status["ok"], status["diagnostics"]
+    assert "Back Pain: How Running Can Help, Not Harm" in live.get(
+        "/articles/back-pain-how-running-can-help-not-harm/"
+    )
+    assert live.proc.poll() is None
+
+
+def test_the_error_page_escapes_what_it_shows():
+    from sitetools.livereload import error_page
+
+    page = error_page(["content/x.md:1: error: <script>alert(1)</script>"], 3)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
