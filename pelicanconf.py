@@ -142,9 +142,29 @@ CLINICAL_READING_AGE_LIMIT = 14  # clinical pages that need medical terms may go
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listing PLUGINS turns off auto-discovery of installed plugins: every plugin used is named here.
-PLUGINS = ["diagnostics", "frontmatter", "citations", "booking", "clinical"]
+# reading, images and related read the finished HTML of citations and booking: keep them after those.
+PLUGINS = [
+    "diagnostics",
+    "frontmatter",
+    "citations",
+    "booking",
+    "clinical",
+    "layouts",
+    "reading",
+    "images",
+    "related",
+    "pelican.plugins.sitemap",
+]
+# Theme data (see theme/README.md): reading time, contents list, related articles, content images.
+READING_WORDS_PER_MINUTE = 200
+READING_TOC_MIN_HEADINGS = 4  # a "Contents" list on articles with at least this many ## headings
+RELATED_MAX_ARTICLES = 3
+IMAGES_WIDTHS = [480, 800, 1200]  # resized copies of content images, for srcset
+SITEMAP = {"format": "xml", "exclude": ["^search/", "^robots\\.txt$"]}
+ROBOTS_SAVE_AS = "robots.txt"  # theme/templates/robots.html: allows everything, names the sitemap
+THEME_LOGO = ""  # a file in theme/static/ (e.g. "images/logo.svg") shown before SITENAME; "": none
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search", "robots"]
 SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScript it lists topics and tags
 SEARCH_SAVE_AS = "search/index.html"
 

@@ -22,7 +22,7 @@ from . import config as config_module
 from .identity import clinic_jsonld
 from .links import BOOKING_PAGE, HEADER, make_cta
 from .pages import resolve
-from .syntax import BookingExtension, markers, replace
+from .syntax import BookingExtension, ends_with_marker, markers, replace
 
 CHECK = "booking"
 COMPONENT = "components/book_now.html"
@@ -83,7 +83,8 @@ def _content_init(content) -> None:
         return
     value = content.metadata.get("booking")
     found = markers(html)
-    page = resolve(_build.config, value, _metadata_line(content.source_path) if value else None, found)
+    line = _metadata_line(content.source_path) if value else None
+    page = resolve(_build.config, value, line, found, ends_with_marker(html))
     for line, message in page.problems:
         diagnostics.error(content.source_path, line, message, check=CHECK)
     content.booking_cta = page.end

@@ -7,6 +7,8 @@ Pure Python. Rules:
 - An inline marker names a target or uses the default.
 - An unknown name fails the build naming the known targets; so does a marker inside an
   ``immediate`` or ``urgent`` care card, where the right advice is to call 999 or NHS 111.
+- No block twice in a row: when the page's last block is already an inline marker for the same
+  target as the end block, the end block is left out (the marker's block ends the page).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ NO_BOOKING_BOXES = ("immediate", "urgent")
 
 @dataclass
 class PageBooking:
-    end: Cta | None  # the block that ends the page, None with `booking: none`
+    end: Cta | None  # the block that ends the page, None with `booking: none` or when a marker ends it
     inline: list[Cta | None] = field(default_factory=list)  # per marker, in order; None where wrong
     problems: list[tuple[int | None, str]] = field(default_factory=list)  # (line, message)
 
@@ -65,9 +67,16 @@ def _marker_cta(config: BookingConfig, marker: Marker, problems: list) -> Cta | 
 
 
 def resolve(
-    config: BookingConfig, metadata_value: str | None, metadata_line: int | None, markers: list[Marker]
+    config: BookingConfig,
+    metadata_value: str | None,
+    metadata_line: int | None,
+    markers: list[Marker],
+    ends_with_marker: bool = False,
 ) -> PageBooking:
-    """The booking links of one page, and the problems (with source lines) to report."""
+    """The booking links of one page, and the problems (with source lines) to report.
+
+    `ends_with_marker`: the last marker is the page's last block (nothing but the reference list follows).
+    """
     problems: list[tuple[int | None, str]] = []
     value = (metadata_value or "default").strip().lower()
     end: Cta | None = None
@@ -84,4 +93,6 @@ def resolve(
                 )
             )
     inline = [_marker_cta(config, marker, problems) for marker in markers]
+    if end and ends_with_marker and inline and inline[-1] and inline[-1].target == end.target:
+        end = None  # the marker's block already ends the page with the same link
     return PageBooking(end, inline, problems)

@@ -40,6 +40,7 @@ _FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
 # Python-Markdown's admonition opener: `!!! type [more classes] ["Title"]`.
 _ADMONITION_RE = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
 PLACEHOLDER_RE = re.compile(r"<!-- booking:inline (\{[^<>]*?\}) -->")
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,13 @@ class BookingExtension(Extension):
 def markers(html: str) -> list[Marker]:
     """The markers' placeholders in converted HTML, in document order."""
     return [Marker.from_json(m.group(1)) for m in PLACEHOLDER_RE.finditer(html)]
+
+
+def ends_with_marker(html: str) -> bool:
+    """True when the last marker's placeholder is the last block of `html`: only white space and
+    HTML comments (such as the citations plugin's reference-list placeholder) follow it."""
+    found = list(PLACEHOLDER_RE.finditer(html))
+    return bool(found) and not _COMMENT_RE.sub("", html[found[-1].end() :]).strip()
 
 
 def replace(html: str, render: Callable[[Marker], str]) -> str:

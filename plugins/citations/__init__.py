@@ -32,7 +32,13 @@ _CONTENT_LISTS = (
 )
 
 
+#: The theme's component for one in-text citation and its preview (render.citation_ref is its twin).
+COMPONENT = "components/citation.html"
+_theme: dict = {}
+
+
 def initialized(pelican) -> None:
+    _theme.clear()
     settings.read(pelican.settings)  # raises CitationsConfigError on a bad setting
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])
@@ -60,6 +66,19 @@ def _forget_memoized(obj) -> None:
                 del cache[key]
 
 
+def generator_init(generator) -> None:
+    _theme.setdefault("env", generator.env)
+
+
+def _cite():
+    """The theme's citation macro as a function, or the plugin's own markup for a theme without it."""
+    env = _theme.get("env")
+    if env is None or COMPONENT not in env.list_templates():
+        return render.citation_ref
+    macro = env.get_template(COMPONENT).module.citation_ref
+    return lambda cite_id, key, link_html, preview: str(macro(cite_id, key, link_html, preview))
+
+
 def all_generators_finalized(generators) -> None:
     if not generators:
         return
@@ -79,7 +98,7 @@ def all_generators_finalized(generators) -> None:
                     bibliography=obj.metadata.get(settings.META_BIBLIOGRAPHY),
                 )
             )
-    for obj, result in zip(objects, core.process(documents, config), strict=True):
+    for obj, result in zip(objects, core.process(documents, config, cite=_cite()), strict=True):
         if result is not None:
             obj._content = result.content
             obj.citations = result.citations
@@ -97,5 +116,6 @@ def feed_generated(context, feed) -> None:
 
 def register() -> None:
     signals.initialized.connect(initialized)
+    signals.generator_init.connect(generator_init)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.feed_generated.connect(feed_generated)

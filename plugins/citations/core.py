@@ -87,9 +87,11 @@ def _check_keys(doc: Document, bib: bibmod.Bibliography) -> set[str]:
 
 
 def process(
-    documents: list[Document], config: Config, engine: Engine | None = None
+    documents: list[Document], config: Config, engine: Engine | None = None, cite=render.citation_ref
 ) -> list[render.Rendered | None]:
-    """Render every document; None where nothing could be formatted (placeholders stay readable)."""
+    """Render every document; None where nothing could be formatted (placeholders stay readable).
+
+    `cite`: the markup of one in-text citation and its preview (see render.render)."""
     loader = bibmod.Loader(config.cache_path)
     site_files = bibmod.folder_files(config.bibliography_path)
     site = loader.load_many(site_files)
@@ -142,7 +144,13 @@ def process(
         items = {key: bib.entries[key].item for key, _ in result.entries if key in bib}
         results.append(
             render.render(
-                doc.content, doc.clusters, result.clusters, result.entries, items, config.references_title
+                doc.content,
+                doc.clusters,
+                result.clusters,
+                result.entries,
+                items,
+                config.references_title,
+                cite,
             )
         )
     return results

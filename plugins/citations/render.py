@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -81,6 +82,18 @@ def _insert_before_last_div_end(entry_html: str, extra: str) -> str:
     return entry_html + extra
 
 
+def citation_ref(cite_id: str, key: str, link_html: str, preview: str) -> str:
+    """One in-text citation link with its preview: the markup of the theme's component
+    ``components/citation.html`` (which a Pelican build uses instead: see ``citations/__init__.py``)."""
+    cite_id, key = html.escape(cite_id), html.escape(key)
+    return (
+        f'<span class="citation-ref"><a id="{cite_id}" href="#ref-{key}" '
+        f'role="doc-biblioref" aria-describedby="{cite_id}-preview">{link_html}</a>'
+        f'<span class="citation-preview" id="{cite_id}-preview" role="tooltip">'
+        f"{preview}</span></span>"
+    )
+
+
 def render(
     content: str,
     clusters: list[dict],
@@ -88,11 +101,14 @@ def render(
     entries: list[tuple[str, str]],
     items: dict[str, dict],
     title: str = "References",
+    cite_markup: Callable[[str, str, str, str], str] = citation_ref,
 ) -> Rendered:
     """Replace the placeholders in `content` and place the reference list.
 
     `clusters`: the syntax's clusters; `formatted_clusters`/`entries`: the engine's output;
-    `items`: CSL items of the known keys (unknown keys are rendered unlinked).
+    `items`: CSL items of the known keys (unknown keys are rendered unlinked); `cite_markup`: the
+    markup of one citation and its preview, `cite_markup(cite_id, key, link_html, preview_html)`
+    (trusted HTML in, trusted HTML out).
     """
     entry_html = dict(entries)
     previews = {key: preview_html(value) for key, value in entry_html.items()}
@@ -109,13 +125,7 @@ def render(
                 return inner  # unknown key: pandoc's "(key?)" without a dangling link
             linked.add(key)
             targets[key].append(f"cite-{key}-{len(targets[key]) + 1}")
-            cite_id = html.escape(targets[key][-1])
-            return (
-                f'<span class="citation-ref"><a id="{cite_id}" href="#ref-{html.escape(key)}" '
-                f'role="doc-biblioref" aria-describedby="{cite_id}-preview">{inner}</a>'
-                f'<span class="citation-preview" id="{cite_id}-preview" role="tooltip">'
-                f"{previews[key]}</span></span>"
-            )
+            return cite_markup(targets[key][-1], key, inner, previews[key])
 
         body = _LINK_RE.sub(link, formatted)
         for cite in clusters[number]["cites"]:

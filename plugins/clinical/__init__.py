@@ -36,7 +36,9 @@ DEFAULTS = {
     "CLINICAL_BIBLIOGRAPHY_PATH": "references",
 }
 
-_STATE: dict = {"people": {}}
+_STATE: dict = {"people": {}, "readability": readability.MeasureCache()}
+#: Reading ages measured by earlier builds, in Pelican's cache folder (only when it caches content).
+READABILITY_CACHE = "clinical-readability.json"
 
 
 def _settings_file() -> str:
@@ -81,6 +83,10 @@ def initialized(pelican) -> None:
     except ConfigError as exc:
         _config_error(str(exc), "PEOPLE")
     _STATE["people"] = people
+    cache_path = None
+    if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
+        cache_path = str(Path(settings["CACHE_PATH"]) / READABILITY_CACHE)
+    _STATE["readability"] = readability.MeasureCache(cache_path)
     if settings.get("SITE_ENV") == "production":
         for person in people.values():
             if person.demo:
@@ -239,7 +245,7 @@ def _fill_cards(generator, content) -> None:
 
 def _reading_age(generator, content) -> None:
     settings = generator.settings
-    result = readability.measure(content._content or "")
+    result = _STATE["readability"].measure(content._content or "")
     content.readability = result
     content.reading_age = result.reading_age if result.words else None
     if getattr(content, "status", "published") != "published":
@@ -325,8 +331,13 @@ def get_generators(pelican):
     return PeopleGenerator
 
 
+def finalized(pelican) -> None:
+    _STATE["readability"].save()
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
+    signals.finalized.connect(finalized)
     signals.content_object_init.connect(content_object_init)
     signals.article_generator_finalized.connect(generator_finalized)
     signals.page_generator_finalized.connect(generator_finalized)

@@ -77,3 +77,20 @@ def test_a_malformed_marker_is_explained(cfg):
     ((line, message),) = page.problems
     assert line == 3
     assert "put [[book]] (the default target) or [[book: NAME]] on a line of its own" in message
+
+
+def test_no_end_block_when_a_marker_for_the_same_target_already_ends_the_page(cfg):
+    page = resolve(cfg, None, None, [Marker(30, None)], ends_with_marker=True)
+    assert page.end is None and page.inline[0].target == "assessment"
+    # another target at the end, or the marker earlier in the text: the end block stays
+    assert resolve(cfg, "classes", 4, [Marker(30, None)], ends_with_marker=True).end.target == "classes"
+    assert resolve(cfg, None, None, [Marker(30, None)], ends_with_marker=False).end.target == "assessment"
+
+
+def test_a_page_ends_with_its_marker_when_only_comments_follow():
+    from booking.syntax import ends_with_marker
+
+    placeholder = Marker(3, None).placeholder()
+    assert ends_with_marker(f"<p>Text</p>\n{placeholder}\n<!-- citations:references -->\n")
+    assert not ends_with_marker(f"<p>Text</p>\n{placeholder}\n<p>More</p>")
+    assert not ends_with_marker("<p>No marker</p>")

@@ -53,20 +53,22 @@ def test_every_booking_link_is_found_by_its_data_attribute(site):
     assert found >= len(all_pages(site))
 
 
-def test_the_article_ends_with_the_default_target(site):
+def test_the_article_ends_with_its_marker_block_only_once(site):
+    """The seed's last block is `[[book]]` (the default target): no end block repeats it."""
     article = soup_of(site, ARTICLE).select_one("main article")
-    block = article.find_all(recursive=False)[-1]
-    assert "book-now--full" in block["class"]
-    link = block.select_one("a[data-booking]")
-    assert (link["data-booking"], link["data-booking-placement"]) == ("assessment", "article-end")
-    assert block.select_one(".book-now__description").get_text() == DEFAULT["description"]
+    blocks = article.select(".book-now")
+    assert len(blocks) == 1 and "book-now--inline" in blocks[0]["class"]
+    link = blocks[0].select_one("a[data-booking]")
+    assert (link["data-booking"], link["data-booking-placement"]) == ("assessment", "inline")
 
 
-@pytest.mark.parametrize("rel", EDUCATION_PAGES)
-def test_education_pages_end_with_a_booking_block(site, rel):
+@pytest.mark.parametrize(
+    ("rel", "target"), list(zip(EDUCATION_PAGES, ["assessment", "classes"], strict=True))
+)
+def test_education_pages_end_with_a_booking_block(site, rel, target):
     article = soup_of(site, rel).select_one("main article")
     block = article.find_all(recursive=False)[-1]
-    assert block.select_one('a[data-booking-placement="article-end"]')["data-booking"] == "assessment"
+    assert block.select_one('a[data-booking-placement="article-end"]')["data-booking"] == target
 
 
 def test_the_inline_marker_in_the_seed_article(site):

@@ -53,7 +53,7 @@ def test_seed_article_shows_title_date_and_text(site):
     headings = [h.get_text(strip=True) for h in page.main.find_all("h2")]
     for heading in ("Is Running Right for You?", "A Word of Encouragement", "Ready to Take the First Step?"):
         assert heading in headings
-    criteria = page.main.find("ol").find_all("li")
+    criteria = page.select_one("article.prose > ol").find_all("li")
     assert [li.strong.get_text(strip=True) for li in criteria] == [
         "Your Interest and Motivation:",
         "Current Pain Levels:",

@@ -1,0 +1,26 @@
+"""Previous/next and related articles, for the article template.
+
+Pelican glue only (the rules are in ``core``). When the article generator has finished, each
+published article gets ``prev_article`` (the older one), ``next_article`` (the newer one) and
+``related`` (up to RELATED_MAX_ARTICLES articles sharing tags or the category), computed from the
+whole list of articles on every build.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import core
+
+
+def article_generator_finalized(generator) -> None:
+    limit = generator.settings.get("RELATED_MAX_ARTICLES", core.DEFAULTS["RELATED_MAX_ARTICLES"])
+    articles = list(generator.articles)
+    pairs = core.neighbours(articles)
+    for article in articles:
+        article.prev_article, article.next_article = pairs[id(article)]
+        article.related = core.related(article, articles, limit)
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(article_generator_finalized)

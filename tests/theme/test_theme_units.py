@@ -1,0 +1,127 @@
+"""The theme-data plugins' pure modules: reading aids, related articles, templates, content images."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from images import core as images
+from layouts.core import choices, problem
+from PIL import Image
+from reading import core as reading
+from related.core import neighbours, related
+
+SEED_LIKE = """
+<p>Low back pain affects millions worldwide, ranking as the leading cause of disability <span class="citation"
+ id="citation-1"><span class="citation-ref"><a href="#ref-h">(Hartvigsen <em>et al.</em>, 2018)</a><span
+ class="citation-preview" role="tooltip">Hartvigsen J. The Lancet.</span></span></span>. Running can help.</p>
+<div class="admonition note"><p class="admonition-title">Note</p><p>An aside, not the opening.</p></div>
+<h2 id="one">One</h2><p><span class="citation"><a href="#ref-h">Horga et al. (2022)</a></span> found more.</p>
+<div class="book-now book-now--inline"><a href="https://example.com">Book a physiotherapy assessment</a></div>
+<h2 id="two">Two</h2><h3 id="two-a">Two A</h3><h2 id="three">Three</h2>
+<section class="references"><h2 id="references-title">References</h2><p>Hartvigsen J (2018) many words here
+ that are not read as part of the text at all.</p></section>
+"""
+
+
+def test_derived_summary_is_plain_sentences_without_citations_booking_or_asides():
+    summary = reading.derived_summary(reading.read_html(SEED_LIKE), 40)
+    assert summary == (
+        "Low back pain affects millions worldwide, ranking as the leading cause of disability. "
+        "Running can help. Horga et al. (2022) found more."
+    )
+
+
+def test_derived_summary_keeps_whole_sentences_or_cuts_a_long_one_with_an_ellipsis():
+    text = reading.read_html("<p>One two three. Four five six seven.</p>")
+    assert reading.derived_summary(text, 5) == "One two three."
+    assert reading.derived_summary(text, 2) == "One two…"
+
+
+def test_derived_summary_escapes_what_the_text_says():
+    summary = reading.derived_summary(reading.read_html("<p>Use &lt;script&gt; &amp; more.</p>"), 40)
+    assert summary == "Use &lt;script&gt; &amp; more."
+
+
+def test_reading_time_counts_the_text_but_not_references_previews_or_booking():
+    data = reading.read_html(SEED_LIKE)
+    assert "Book" not in " ".join(data.paragraphs)
+    assert reading.reading_time(data, 200).minutes == 1
+    long = reading.read_html("<p>" + "word " * 401 + "</p>")
+    assert (reading.reading_time(long, 200).minutes, reading.reading_time(long, 200).text) == (
+        3,
+        "3 min read",
+    )
+
+
+def test_contents_list_for_long_texts_only_with_h3_nested_and_references_last():
+    headings = reading.read_html(SEED_LIKE).headings
+    toc = reading.table_of_contents(headings, 4)
+    assert [e.text for e in toc] == ["One", "Two", "Three", "References"]
+    assert [c.id for c in toc[1].children] == ["two-a"]
+    assert reading.table_of_contents(headings, 5) == []
+
+
+@dataclass
+class Art:
+    title: str
+    date: dt.datetime
+    tags: list = field(default_factory=list)
+    category: str = ""
+    source_path: str = ""
+
+
+def test_neighbours_are_older_and_newer_whatever_the_input_order():
+    a, b, c = (Art(t, dt.datetime(2025, 1, d)) for t, d in (("a", 1), ("b", 2), ("c", 3)))
+    pairs = neighbours([c, a, b])
+    assert pairs[id(b)] == (a, c) and pairs[id(a)] == (None, b) and pairs[id(c)] == (b, None)
+
+
+def test_related_ranks_shared_tags_then_category_then_date_and_never_unrelated():
+    me = Art("me", dt.datetime(2025, 1, 1), ["running", "back pain"], "Back pain")
+    two_tags = Art("two", dt.datetime(2024, 1, 1), ["Running", "back pain"], "Knees")
+    one_tag_same = Art("one+", dt.datetime(2023, 1, 1), ["running"], "Back pain")
+    one_tag = Art("one", dt.datetime(2025, 6, 1), ["running"], "Knees")
+    category_only = Art("cat", dt.datetime(2025, 2, 1), [], "Back pain")
+    nothing = Art("none", dt.datetime(2025, 3, 1), ["knees"], "Knees")
+    everyone = [me, nothing, one_tag, category_only, one_tag_same, two_tags]
+    assert [a.title for a in related(me, everyone, 5)] == ["two", "one+", "one", "cat"]
+    assert [a.title for a in related(me, everyone, 2)] == ["two", "one+"]
+    assert related(me, everyone, 0) == []
+
+
+def test_unknown_template_names_the_choices_with_a_hint():
+    available = choices(["base.html", "article.html", "page.html", "contact.html", "components/toc.html"])
+    assert available == ["article", "contact", "page"]
+    assert problem("page", available) is None
+    assert problem("contcat", available) == (
+        "unknown template 'contcat' in 'template: contcat' (did you mean 'contact'?); "
+        "the theme's templates are: article, contact, page"
+    )
+
+
+def test_images_get_size_lazy_loading_and_srcset_and_missing_alt_is_a_problem(tmp_path: Path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    (content / "articles").mkdir()
+    Image.new("RGB", (1000, 500), "#0b6e4f").save(content / "images" / "stretch.png")
+    html = (
+        '<p><img alt="A green square" src="{static}/images/stretch.png"></p><h2 id="x">X</h2>'
+        '<p><img alt="" src="../images/stretch.png"></p>'
+    )
+    result = images.rewrite(html, content, content / "articles" / "a.md", "../../", [480, 800, 1200], "100vw")
+    first, second = images.IMG_RE.findall(result.html)
+    a, b = images.attributes(first), images.attributes(second)
+    assert (a["width"], a["height"], a["loading"]) == ("1000", "500", "eager")  # above the fold
+    assert b["loading"] == "lazy"
+    assert a["srcset"] == (
+        "../../images/stretch-480w.png 480w, ../../images/stretch-800w.png 800w, "
+        "../../images/stretch.png 1000w"
+    )
+    assert [v.save_as for v in result.variants][:2] == ["images/stretch-480w.png", "images/stretch-800w.png"]
+    ((needle, message),) = result.problems
+    assert needle == "stretch.png" and "has no alt text" in message
+    out = images.write_variant(result.variants[0], tmp_path / "output", tmp_path / "cache")
+    assert Image.open(out).size == (480, 240)
+    assert "srcset" not in images.strip_responsive(result.html)
