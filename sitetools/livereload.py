@@ -51,6 +51,9 @@ from pathlib import Path
 
 from sitetools.build import ROOT, _fingerprint, report_failure
 
+sys.path.insert(0, str(ROOT / "plugins"))
+from pelican_content import CONTENT_LISTS, forget_memoized
+
 HOST = "127.0.0.1"
 STATUS_PATH = "/__live/status"
 #: Receivers of the finalized signals whose per-object nature this module knows (module.qualname).
@@ -69,10 +72,6 @@ KNOWN_SCOPES = {
 STRUCTURAL = (
     "status", "date", "category", "tags", "authors", "author", "slug", "save_as", "url", "lang",
     "translation", "template", "in_default_lang", "translation_id",
-)  # fmt: skip
-_CONTENT_LISTS = (
-    "articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-    "pages", "hidden_pages", "draft_pages", "draft_translations",
 )  # fmt: skip
 _WRITTEN_ARTICLES = ("translations", "articles", "hidden_translations", "hidden_articles")
 _WRITTEN_PAGES = (
@@ -238,7 +237,7 @@ class _OnlyChanged:
 
     def __init__(self, generator, changed_ids: set[int]) -> None:
         self._generator = generator
-        for name in _CONTENT_LISTS:
+        for name in CONTENT_LISTS:
             items = getattr(generator, name, None)
             if isinstance(items, list):
                 setattr(self, name, [c for c in items if id(c) in changed_ids])
@@ -521,7 +520,7 @@ class LiveSite:
             _substitute(old, memo, changed_ids)
         if structural:  # links between contents may now resolve differently: render all afresh
             for _, obj in memo.values():
-                _forget_memoized(obj)
+                forget_memoized(obj)
             return None
         # An output is rendered again if it read an attribute of a changed object whose value changed.
         wanted: dict[str, set] = {}
@@ -652,15 +651,6 @@ def _differs(old, new, name: str) -> bool:
         return not _same(getattr(old, name), getattr(new, name))
     except Exception:
         return True
-
-
-def _forget_memoized(obj) -> None:
-    """Pelican memoises get_content/get_summary per object: drop what was computed before."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(getattr(type(obj), name, None), "cache", None)
-        if isinstance(cache, dict):
-            for key in [k for k in cache if k and k[0] is obj]:
-                del cache[key]
 
 
 # --- watching ---------------------------------------------------------------------------------

@@ -13,23 +13,13 @@ from __future__ import annotations
 
 from pelican import signals
 
+from pelican_content import all_contents, forget_memoized
+
 from . import core, render, settings
 from .settings import CitationsConfigError
 from .syntax import META_KEY, CitationExtension, clusters_from_meta
 
 __all__ = ["CitationExtension", "CitationsConfigError", "register"]
-
-_CONTENT_LISTS = (
-    "articles",
-    "translations",
-    "drafts",
-    "drafts_translations",
-    "pages",
-    "hidden_pages",
-    "hidden_translations",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 #: The theme's component for one in-text citation and its preview (render.citation_ref is its twin).
@@ -44,26 +34,6 @@ def initialized(pelican) -> None:
     extensions = markdown.setdefault("extensions", [])
     if not any(isinstance(ext, CitationExtension) for ext in extensions):
         extensions.append(CitationExtension())
-
-
-def _contents(generators) -> list:
-    seen, out = set(), []
-    for generator in generators:
-        for name in _CONTENT_LISTS:
-            for obj in getattr(generator, name, None) or []:
-                if id(obj) not in seen:
-                    seen.add(id(obj))
-                    out.append(obj)
-    return out
-
-
-def _forget_memoized(obj) -> None:
-    """Pelican memoises get_content/get_summary per object: drop what was computed from old HTML."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(getattr(type(obj), name, None), "cache", None)
-        if isinstance(cache, dict):
-            for key in [k for k in cache if k and k[0] is obj]:
-                del cache[key]
 
 
 def generator_init(generator) -> None:
@@ -84,7 +54,7 @@ def all_generators_finalized(generators) -> None:
         return
     config = settings.read(generators[0].settings)
     objects, documents = [], []
-    for obj in _contents(generators):
+    for obj in all_contents(generators):
         obj.citations = []
         clusters = clusters_from_meta(obj.metadata.get(META_KEY))
         if clusters:
@@ -102,7 +72,7 @@ def all_generators_finalized(generators) -> None:
         if result is not None:
             obj._content = result.content
             obj.citations = result.citations
-            _forget_memoized(obj)
+            forget_memoized(obj)
 
 
 def feed_generated(context, feed) -> None:

@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Author
 
 import diagnostics
+from pelican_content import all_contents
 
 from . import cards, citelint, jsonld, readability
 from .people import ConfigError, load_people, unknown_person_message
@@ -188,20 +189,6 @@ def _lint_citations(content, settings) -> None:
 
 # --- after reading: care cards and reading age -----------------------------------------------
 
-_LISTS = (
-    "articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-    "pages", "hidden_pages", "draft_pages", "hidden_translations", "draft_translations",
-)  # fmt: skip
-
-
-def _contents(generator):
-    seen = set()
-    for name in _LISTS:
-        for content in getattr(generator, name, None) or ():
-            if id(content) not in seen:
-                seen.add(id(content))
-                yield content
-
 
 def _set_content(content, html: str) -> None:
     content._content = html
@@ -261,7 +248,7 @@ def _reading_age(generator, content) -> None:
 
 
 def generator_finalized(generator) -> None:
-    for content in _contents(generator):
+    for content in all_contents([generator]):
         if content.source_path:
             _fill_cards(generator, content)
             _reading_age(generator, content)

@@ -15,21 +15,12 @@ from pathlib import Path
 from pelican import signals
 
 import diagnostics
+from pelican_content import all_contents, forget_memoized
 
 from . import core
 
 CHECK = "images"
-_CONTENT_LISTS = ("articles", "translations", "drafts", "pages", "hidden_pages", "draft_pages")
 _variants: list[core.Variant] = []
-
-
-def _forget_memoized(obj) -> None:
-    """Pelican memoises get_content/get_summary per object: drop what was computed from old HTML."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(getattr(type(obj), name, None), "cache", None)
-        if isinstance(cache, dict):
-            for key in [k for k in cache if k and k[0] is obj]:
-                del cache[key]
 
 
 def _prefix(settings, obj) -> str:
@@ -47,23 +38,17 @@ def all_generators_finalized(generators) -> None:
     widths = settings.get("IMAGES_WIDTHS", core.DEFAULTS["IMAGES_WIDTHS"])
     sizes = settings.get("IMAGES_SIZES", core.DEFAULTS["IMAGES_SIZES"])
     content_path = Path(settings["PATH"]).resolve()
-    seen = set()
-    for generator in generators:
-        for name in _CONTENT_LISTS:
-            for obj in getattr(generator, name, None) or []:
-                html = getattr(obj, "_content", None)
-                if id(obj) in seen or not html or "<img" not in html.lower():
-                    continue
-                seen.add(id(obj))
-                source = Path(obj.source_path).resolve()
-                result = core.rewrite(html, content_path, source, _prefix(settings, obj), widths, sizes)
-                for needle, message in result.problems:
-                    diagnostics.error(
-                        obj.source_path, diagnostics.line_of(obj.source_path, needle), message, CHECK
-                    )
-                obj._content = result.html
-                _forget_memoized(obj)
-                _variants.extend(result.variants)
+    for obj in all_contents(generators):
+        html = getattr(obj, "_content", None)
+        if not html or "<img" not in html.lower():
+            continue
+        source = Path(obj.source_path).resolve()
+        result = core.rewrite(html, content_path, source, _prefix(settings, obj), widths, sizes)
+        for needle, message in result.problems:
+            diagnostics.error(obj.source_path, diagnostics.line_of(obj.source_path, needle), message, CHECK)
+        obj._content = result.html
+        forget_memoized(obj)
+        _variants.extend(result.variants)
 
 
 def finalized(pelican) -> None:

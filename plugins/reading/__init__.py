@@ -17,35 +17,16 @@ from __future__ import annotations
 
 from pelican import signals
 
+from pelican_content import all_contents, forget_memoized
+
 from . import core
-
-_CONTENT_LISTS = ("articles", "translations", "drafts", "pages", "hidden_pages", "draft_pages")
-
-
-def _contents(generators) -> list:
-    seen, out = set(), []
-    for generator in generators:
-        for name in _CONTENT_LISTS:
-            for obj in getattr(generator, name, None) or []:
-                if id(obj) not in seen:
-                    seen.add(id(obj))
-                    out.append(obj)
-    return out
-
-
-def _forget_summary(obj) -> None:
-    """Pelican memoises get_summary per object: drop what it computed before the summary was set."""
-    cache = getattr(getattr(type(obj), "get_summary", None), "cache", None)
-    if isinstance(cache, dict):
-        for key in [k for k in cache if k and k[0] is obj]:
-            del cache[key]
 
 
 def all_generators_finalized(generators) -> None:
     if not generators:
         return
     settings = {**core.DEFAULTS, **generators[0].settings}
-    for obj in _contents(generators):
+    for obj in all_contents(generators):
         reading, time, toc = core.analyse(
             obj._content or "", settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
         )
@@ -53,7 +34,7 @@ def all_generators_finalized(generators) -> None:
         obj.toc = toc
         if "summary" not in obj.metadata:
             obj.metadata["summary"] = core.derived_summary(reading, settings.get("SUMMARY_MAX_LENGTH"))
-            _forget_summary(obj)
+            forget_memoized(obj, ("get_summary",))
 
 
 def register() -> None:

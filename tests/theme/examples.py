@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+
 from reading.core import ReadingTime, TocEntry
 
 ROOT = Path(__file__).resolve().parents[2]

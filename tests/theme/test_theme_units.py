@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from images import core as images
 from layouts.core import choices, problem
-from PIL import Image
 from reading import core as reading
 from related.core import neighbours, related
 
