@@ -12,55 +12,27 @@ test prefix 10.5555, which no real work has, and the titles say "Benchmark".
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import shutil
 from pathlib import Path
 
+#: Plain words, mostly of one or two syllables, as the clinic writes for patients (a reading age
+#: near 9: the site's target is 11), with a few longer clinical words.
+# fmt: off
 WORDS = [
-    "runner",
-    "spine",
-    "disc",
-    "load",
-    "pain",
-    "movement",
-    "strength",
-    "walking",
-    "program",
-    "progression",
-    "week",
-    "recovery",
-    "exercise",
-    "muscle",
-    "training",
-    "research",
-    "evidence",
-    "patient",
-    "clinic",
-    "balance",
-    "mobility",
-    "power",
-    "agility",
-    "gradual",
-    "interval",
-    "distance",
-    "minutes",
-    "motivation",
-    "safety",
-    "rest",
-    "activity",
-    "function",
-    "confidence",
-    "physiotherapy",
-    "assessment",
-    "symptoms",
-    "lumbar",
-    "back",
-    "resilience",
-    "habit",
-    "goal",
-    "plan",
+    "run", "walk", "back", "pain", "legs", "core", "rest", "load", "disc", "spine", "week", "plan",
+    "slow", "pace", "time", "step", "strong", "calm", "sleep", "body", "move", "lift", "bend", "knee",
+    "hip", "feet", "breath", "sore", "stiff", "warm", "cool", "help", "start", "keep", "build", "small",
+    "short", "long", "easy", "hard", "safe", "good", "better", "most", "often", "each", "day", "rest",
+    "runners", "muscle", "training", "evidence", "patient", "clinic", "balance", "power", "goal",
+    "habit", "exercise", "recovery", "strength", "the", "a", "you", "your", "can", "will", "to", "and",
+    "of", "with", "in", "on", "for", "it", "is", "this", "that", "we",
 ]
+# fmt: on
+#: Metadata words (tags, titles): the topics, without the little words.
+TOPICS = [w for w in WORDS if len(w) > 3]
 FAMILIES = [
     "Belavý",
     "Müller",
@@ -91,7 +63,7 @@ def _entry(i: int, rng: random.Random) -> dict:
     return {
         "id": f"bench{i:04d}",
         "type": "article-journal",
-        "title": f"Benchmark study {i} of {rng.choice(WORDS)} and {rng.choice(WORDS)} in runners",
+        "title": f"Benchmark study {i} of {rng.choice(TOPICS)} and {rng.choice(TOPICS)} in runners",
         "container-title": rng.choice(["Journal of Synthetic Physiotherapy", "Benchmark Sports Medicine"]),
         "volume": str(rng.randint(1, 60)),
         "issue": str(rng.randint(1, 12)),
@@ -119,13 +91,16 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 
 def _paragraph(rng: random.Random, cite: str = "") -> str:
-    sentences = [_sentence(rng, rng.randint(9, 16)) for _ in range(rng.randint(4, 6))]
+    sentences = [_sentence(rng, rng.randint(7, 12)) for _ in range(rng.randint(6, 8))]
     if cite:
         sentences.insert(1, cite)
     return " ".join(sentences)
 
 
-def article(i: int, keys: list[str], rng: random.Random, inline_booking: str = "[[book]]") -> str:
+def article(
+    i: int, keys: list[str], rng: random.Random, reviewed: dt.date, inline_booking: str = "[[book]]"
+) -> str:
+    """One article: the seed article's header fields and structure, six citation clusters."""
     k = rng.sample(keys, 7)
     clusters = [
         f"Running helps [@{k[0]}].",
@@ -135,11 +110,15 @@ def article(i: int, keys: list[str], rng: random.Random, inline_booking: str = "
         f"It was replicated in {rng.randint(2000, 2024)} [-@{k[5]}].",
         f"A later review [@{k[6]}, pp. 3-4] confirmed it.",
     ]
+    first, second = rng.sample(TOPICS, 2)
     body = [
-        f"Title: Benchmark article {i}: {rng.choice(WORDS)} and {rng.choice(WORDS)}",
+        f"Title: Benchmark article {i}: {first} and {second}",
         f"Date: {2020 + i % 5}-{1 + i % 12:02d}-{1 + i % 28:02d}",
         f"Category: {rng.choice(['Back pain', 'Running', 'Strength'])}",
-        f"Tags: {rng.choice(WORDS)}, {rng.choice(WORDS)}",
+        f"Tags: {', '.join(rng.sample(TOPICS, 2))}",
+        "Author: alex-example",
+        "Reviewed_by: sam-sample",
+        f"Reviewed: {reviewed - dt.timedelta(days=i % 90):%Y-%m-%d}",
         f"Summary: {_sentence(rng, 18)}",
         "",
         _paragraph(rng, clusters[0]),
@@ -157,7 +136,7 @@ def article(i: int, keys: list[str], rng: random.Random, inline_booking: str = "
         _paragraph(rng, clusters[3]),
         "",
         '!!! non-urgent "See a physiotherapist"',
-        f"    {_sentence(rng, 20)}",
+        f"    {_sentence(rng, 12)} {_sentence(rng, 10)}",
         "",
         "## Keep going",
         "",
@@ -176,8 +155,19 @@ def article(i: int, keys: list[str], rng: random.Random, inline_booking: str = "
 
 
 def generate(
-    dest: Path, articles: int = 1000, entries: int = 200, seed: int = 1, inline_booking: str = "[[book]]"
-):
+    dest: Path,
+    articles: int = 1000,
+    entries: int = 200,
+    seed: int = 1,
+    reviewed: dt.date | None = None,
+    inline_booking: str = "[[book]]",
+) -> Path:
+    """Write the corpus under `dest` (replacing it): content/articles, content/references.
+
+    Everything follows from the seed, except the review dates, which end at `reviewed` (default:
+    today) so that no clinical review is ever overdue or in the future on the day the bench runs.
+    """
+    reviewed = reviewed or dt.date.today()
     rng = random.Random(seed)
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "content" / "articles").mkdir(parents=True)
@@ -191,7 +181,7 @@ def generate(
     keys = [item["id"] for item in items]
     for i in range(articles):
         path = dest / "content" / "articles" / f"bench-{i:05d}.md"
-        path.write_text(article(i, keys, rng, inline_booking), encoding="utf-8")
+        path.write_text(article(i, keys, rng, reviewed, inline_booking), encoding="utf-8")
     return dest
 
 

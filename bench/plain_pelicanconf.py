@@ -23,3 +23,5 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# Pelican's own theme has no search page (the site's search is ours: Pagefind, see sitetools/search.py).
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
