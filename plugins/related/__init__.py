@@ -17,9 +17,10 @@ def article_generator_finalized(generator) -> None:
     limit = generator.settings.get("RELATED_MAX_ARTICLES", core.DEFAULTS["RELATED_MAX_ARTICLES"])
     articles = list(generator.articles)
     pairs = core.neighbours(articles)
+    related = core.related_all(articles, limit)
     for article in articles:
         article.prev_article, article.next_article = pairs[id(article)]
-        article.related = core.related(article, articles, limit)
+        article.related = related[id(article)]
 
 
 def register() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PIL import Image
 from images import core as images
 from layouts.core import choices, problem
 from reading import core as reading
-from related.core import neighbours, related
+from related.core import neighbours, related, related_all
 
 SEED_LIKE = """
 <p>Low back pain affects millions worldwide, ranking as the leading cause of disability <span class="citation"
@@ -90,6 +91,25 @@ def test_related_ranks_shared_tags_then_category_then_date_and_never_unrelated()
     assert [a.title for a in related(me, everyone, 5)] == ["two", "one+", "one", "cat"]
     assert [a.title for a in related(me, everyone, 2)] == ["two", "one+"]
     assert related(me, everyone, 0) == []
+
+
+def test_related_all_gives_exactly_what_related_gives_for_each_article():
+    """The indexed version (linear) against the plain definition (quadratic), ties included."""
+    rng = random.Random(7)
+    topics, categories = ["running", "knees", "back pain", "sleep", "strength"], ["Back pain", "Knees", ""]
+    articles = [
+        Art(
+            f"a{n}",
+            dt.datetime(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 20)),  # many equal dates: ties
+            rng.sample(topics, rng.randint(0, 3)),
+            rng.choice(categories),
+        )
+        for n in range(120)
+    ]
+    for limit in (0, 1, 3, 10):
+        fast = related_all(articles, limit)
+        for article in articles:
+            assert fast[id(article)] == related(article, articles, limit), (article.title, limit)
 
 
 def test_unknown_template_names_the_choices_with_a_hint():
