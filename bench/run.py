@@ -390,6 +390,29 @@ def build_rows(corpus: Corpus, runs: int) -> tuple[list[Row], dict]:
     return rows, {"full": full, "cold": cold, "incremental": incremental}
 
 
+def citations_rows(corpus: Corpus, runs: int) -> list[Row]:
+    """Row 7 (the citations issue's budget): plain Pelican with only the citations plugin, against
+    plain Pelican (citations left as text) — warm citation cache (every rebuild) and empty (first
+    ever build)."""
+    plain = build_cmd(PLAIN, corpus.content, corpus.out_b, corpus.cache_b, True)
+    cache = corpus.cache_a / "citations-only"
+    cited = [
+        *plain[:-1],
+        "-e", 'PLUGINS=["citations"]',
+        "-e", f"PLUGIN_PATHS=[{str(ROOT / 'plugins')!r}]",
+        "-e", f"CITATIONS_CACHE_PATH={str(cache)!r}",
+        "--ignore-cache",
+    ]  # fmt: skip
+    warm = side_by_side(cited, plain, runs)
+    cold = side_by_side(
+        cited, plain, runs, before_a=lambda: shutil.rmtree(cache, ignore_errors=True), warmup=0
+    )
+    return [
+        time_row("7. citations plugin alone vs off (citation cache warm)", warm),
+        time_row("7c. citations plugin alone vs off (citation cache empty)", cold),
+    ]
+
+
 def run_table(
     out: Path,
     articles: int,
@@ -409,6 +432,7 @@ def run_table(
     if peers:
         rows.append(pandoc_peer(corpus.content, articles, measured["cold"], measured["full"]))
         rows.append(hugo_peer(out, corpus.content, corpus.cmds(ignore_cache=True)[0], runs))
+    rows += citations_rows(corpus, runs)
     return rows
 
 

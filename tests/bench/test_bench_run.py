@@ -25,6 +25,8 @@ ROWS = [
     "5. bytes, category page (HTML+CSS, gzip)",
     "6a. cold extra: ours (1c − 1) vs pandoc per article",
     "6b. full build: ours vs Hugo (minimal layouts)",
+    "7. citations plugin alone vs off (citation cache warm)",
+    "7c. citations plugin alone vs off (citation cache empty)",
 ]
 
 
