@@ -16,19 +16,10 @@ import sys
 from pathlib import Path
 
 from sitetools.checks.server import serve
+from sitetools.checks.tools import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {
     "home": "index.html",
     "article": "articles/back-pain-how-running-can-help-not-harm/index.html",
