@@ -89,7 +89,14 @@ def build(
     logging.getLogger().addHandler(bridge)
     started = time.perf_counter()
 
-    settings = read_settings(str(settings_path), override=dict(overrides or {}))
+    try:
+        settings = read_settings(str(settings_path), override=dict(overrides or {}))
+    except Exception as exc:  # a typo in a settings file: the file and line, not a traceback
+        logging.getLogger().removeHandler(bridge)
+        report_failure(exc)
+        print(collector.summary(), file=stream)
+        print("Build FAILED: the settings could not be read; output/ was left as it was.", file=stream)
+        return 1
     final = Path(output or settings["OUTPUT_PATH"])
     if not final.is_absolute():
         final = ROOT / final

@@ -118,3 +118,14 @@ def test_html_in_a_title_is_escaped_everywhere(project):
         html = (project / "output" / rel).read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html, rel
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, rel
+
+
+def test_a_typo_in_the_settings_names_the_file_and_line(built):
+    project, out, before = built
+    settings = project / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nSITENAME = 'unclosed\n", encoding="utf-8")
+    result = run_build(project, out)
+    assert result.returncode != 0
+    assert "pelicanconf.py" in result.stderr and "SyntaxError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert_output_unchanged(out, before)
