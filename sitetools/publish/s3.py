@@ -168,11 +168,12 @@ class S3Target:
         stale = sorted(key for key in listing if key not in wanted)
         return sorted(changed, key=order), stale, state, listing
 
-    def publish(self, site: Path, release: str, dry_run: bool) -> Report:
+    def publish(self, site: Path, release: str, dry_run: bool, republish: bool = False) -> Report:
+        """Upload `site` as a new release, or (`republish`, for rollback) as the kept `release` again."""
         started = time.perf_counter()
         files = site_files(site)
         uploads, stale, state, _ = self.plan(files)
-        if not self.local.joinpath(release).is_dir():  # a new release (not a rollback's re-publish)
+        if not republish:  # two publishes within one second must not share (and overwrite) one id
             release = unique(release, {*self._local_releases(), state["release"]})
         report = Report(self.name, self.where, release, dry_run=dry_run, streamed=not dry_run)
         report.uploaded = [f.name for f in uploads]
@@ -249,4 +250,4 @@ class S3Target:
             )
         previous = kept[index - 1]
         print(f"Re-publishing release {previous} from {self.local / previous} ...", flush=True)
-        return self.publish(self.local / previous, previous, dry_run=False)
+        return self.publish(self.local / previous, previous, dry_run=False, republish=True)
