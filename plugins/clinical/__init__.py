@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Author
 
 import diagnostics
-from pelican_content import all_contents
+from pelican_content import all_contents, forget_memoized
 
 from . import cards, citelint, jsonld, readability
 from .people import ConfigError, load_people, unknown_person_message
@@ -190,15 +190,6 @@ def _lint_citations(content, settings) -> None:
 # --- after reading: care cards and reading age -----------------------------------------------
 
 
-def _set_content(content, html: str) -> None:
-    content._content = html
-    for method in (type(content).get_content, type(content).get_summary):
-        cache = getattr(method, "cache", None)
-        if cache:
-            for key in [k for k in cache if k and k[0] is content]:
-                del cache[key]
-
-
 def _booking_urls(settings) -> list[str]:
     """Every booking page the site links to (the booking plugin's targets, or a single BOOKING_URL)."""
     urls = [settings.get("BOOKING_URL") or ""]
@@ -227,7 +218,8 @@ def _fill_cards(generator, content) -> None:
                 "urgent care must not be sent to book a routine appointment: move the link out of the card",
                 CHECK,
             )
-    _set_content(content, html)
+    content._content = html
+    forget_memoized(content)
 
 
 def _reading_age(generator, content) -> None:
