@@ -118,7 +118,12 @@ class Sandbox:
         return snapshot(self.root, skip=(*_BUILD_OWNED, "project/output")), snapshot(self.output)
 
     def rejects(
-        self, path: str, line: int | None = None, says: str = "", *extra: str, settings: str = "pelicanconf.py"
+        self,
+        path: str,
+        line: int | None = None,
+        says: str = "",
+        *extra: str,
+        settings: str = "pelicanconf.py",
     ) -> BuildResult:
         """Build and assert the case is refused: exit 1, `path[:line]: error: …says…`, nothing touched."""
         sandbox_before, output_before = self._state()
