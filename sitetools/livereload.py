@@ -868,8 +868,14 @@ class Preview:
             now = self.watched()
             if now == seen:
                 continue
-            time.sleep(0.02)  # let an editor finish its save (write, then rename)
-            now = self.watched()
+            # Let an editor finish its save (truncate then write, or write then rename): build only
+            # once two looks 30 ms apart agree, or after about a second of constant change.
+            for _ in range(30):
+                time.sleep(0.03)
+                settled = self.watched()
+                if settled == now:
+                    break
+                now = settled
             changed = {Path(p) for p in set(now) ^ set(seen) | {p for p in now if now[p] != seen.get(p)}}
             seen = now
             if any(p in changed for p in map(Path, map(str, self.restart_on))) or any(
