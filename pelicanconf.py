@@ -34,10 +34,12 @@ CLINIC = {
 # --- Book Now (plugins/booking): see README.md "Book Now" -------------------------------
 # Booking pages by name (demo: example.com is reserved; a production build refuses these). Each has
 # its visible link text (label), its https: booking page (Cliniko, Jane, Calendly ...), an optional
-# short description, and optionally "new_tab": True. Articles pick one with `booking: NAME`.
+# short description, optionally a "short_label" (at most 24 characters) for the site header, and
+# optionally "new_tab": True. Articles pick one with `booking: NAME`.
 BOOKING_TARGETS = {
     "assessment": {
         "label": "Book a physiotherapy assessment",
+        "short_label": "Book an assessment",  # the site header's link (fits one line on a phone)
         "url": "https://booking.example.com/physio-clinic/initial-assessment",
         "description": "A first appointment with the physio team, who are here to help guide you.",
     },

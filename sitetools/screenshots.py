@@ -4,8 +4,9 @@
                                     [--page home=index.html ...] [--full-page]
 
 Serves the built site on 127.0.0.1 (sitetools.checks.server, stopped by its PID), opens each page in
-Debian's Chromium at a phone width (375 px) and a desktop width (1280 px), in the light and the dark
-colour scheme, and writes one PNG per combination: ``home-375-light.png``, ``article-1280-dark.png``...
+Debian's Chromium at phone widths (320, 375, 414 px) and a desktop width (1280 px), in the light and
+the dark colour scheme, and writes one PNG per combination: ``home-375-light.png``,
+``article-1280-dark.png``...
 Also one print-preview PNG per page (``home-print.png``: the print stylesheet at A4 width).
 """
 
@@ -23,8 +24,11 @@ CHROMIUM = "/usr/bin/chromium"
 PAGES = {
     "home": "index.html",
     "article": "articles/back-pain-how-running-can-help-not-harm/index.html",
+    "page": "is-running-right-for-you/index.html",
+    "booking": "book/index.html",
+    "search": "search/index.html",
 }
-WIDTHS = {375: 812, 1280: 900}  # viewport width: height
+WIDTHS = {320: 640, 375: 812, 414: 896, 1280: 900}  # viewport width: height
 SCHEMES = ("light", "dark")
 
 

@@ -19,7 +19,7 @@ from pelican import signals
 import diagnostics
 
 from . import config as config_module
-from .identity import clinic_jsonld
+from .identity import clinic_jsonld, opening_hours
 from .links import BOOKING_PAGE, HEADER, make_cta
 from .pages import resolve
 from .syntax import BookingExtension, ends_with_marker, markers, replace
@@ -56,6 +56,7 @@ def _initialized(pelican) -> None:
     settings["BOOKING_HEADER_CTA"] = make_cta(cfg, cfg.default, HEADER)
     settings["BOOKING_PAGE_CTAS"] = [make_cta(cfg, name, BOOKING_PAGE) for name in cfg.targets]
     settings["CLINIC_JSONLD"] = clinic_jsonld(settings["CLINIC"], settings.get("SITEURL", ""))
+    settings["CLINIC_HOURS"] = [opening_hours(spec) for spec in settings["CLINIC"].get("opening_hours", [])]
 
 
 def _generator_init(generator) -> None:

@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .identity import opening_hours
+
 #: Metadata values with a meaning of their own, so never target names.
 RESERVED = {"default": "use BOOKING_DEFAULT", "none": "no booking block on this page"}
 #: Keys a target may have; ``label`` and ``url`` are required.
-TARGET_KEYS = ("label", "url", "description", "new_tab")
+TARGET_KEYS = ("label", "url", "description", "new_tab", "short_label")
 #: Keys of BOOKING_UTM; utm_campaign (the target) and utm_content (the placement) are added per link.
 UTM_KEYS = ("source", "medium")
 #: Hosts that can only serve a local stand-in booking page (allowed in development builds only).
@@ -41,6 +43,7 @@ class Target:
     url: str
     description: str = ""
     new_tab: bool = False
+    short_label: str = ""  # the site header's label on phones-first layouts; "" means `label`
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,22 @@ def _check_target(name, raw, allow_loopback_http: bool, problems: list[str]) -> 
     new_tab = raw.get("new_tab", False)
     if not isinstance(new_tab, bool):
         problems.append(f"{where}['new_tab'] must be True or False (default False: same tab)")
+    short_label = raw.get("short_label", "")
+    if not isinstance(short_label, str) or len(short_label) > 24:
+        problems.append(
+            f"{where}['short_label'] must be text of at most 24 characters (it must fit one line of a "
+            "320 px phone screen), e.g. 'Book an assessment'"
+        )
     if len(problems) > before:
         return None
-    return Target(name, " ".join(label.split()), raw["url"], " ".join(description.split()), new_tab)
+    return Target(
+        name,
+        " ".join(label.split()),
+        raw["url"],
+        " ".join(description.split()),
+        new_tab,
+        " ".join(short_label.split()),
+    )
 
 
 def _check_clinic(clinic, problems: list[str]) -> None:
@@ -159,6 +175,13 @@ def _check_clinic(clinic, problems: list[str]) -> None:
         problems.append(
             "CLINIC['opening_hours'] must be a list of schema.org opening hours, e.g. ['Mo-Fr 08:00-19:00']"
         )
+    else:
+        for spec in hours:
+            if opening_hours(spec) is None:
+                problems.append(
+                    f"CLINIC['opening_hours'] entry {spec!r} is not of the form 'Mo-Fr 08:00-19:00' "
+                    "(days Mo Tu We Th Fr Sa Su, ranges with '-', lists with ','; a space; HH:MM-HH:MM)"
+                )
 
 
 def load(settings) -> tuple[BookingConfig | None, list[str]]:

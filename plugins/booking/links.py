@@ -55,7 +55,7 @@ def make_cta(config: BookingConfig, target: str, placement: str) -> Cta:
     return Cta(
         target=t.name,
         placement=placement,
-        label=t.label,
+        label=(t.short_label or t.label) if placement == HEADER else t.label,
         href=tagged_url(t.url, config.utm, t.name, placement),
         description=t.description,
         new_tab=t.new_tab,

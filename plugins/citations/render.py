@@ -89,7 +89,7 @@ def citation_ref(cite_id: str, key: str, link_html: str, preview: str) -> str:
     return (
         f'<span class="citation-ref"><a id="{cite_id}" href="#ref-{key}" '
         f'role="doc-biblioref" aria-describedby="{cite_id}-preview">{link_html}</a>'
-        f'<span class="citation-preview" id="{cite_id}-preview" role="tooltip">'
+        f'<span class="citation-preview" id="{cite_id}-preview" role="tooltip" data-pagefind-ignore>'
         f"{preview}</span></span>"
     )
 
@@ -165,7 +165,7 @@ def render(
             }
         )
     section = (
-        '<section class="references" aria-labelledby="references-title">\n'
+        '<section class="references" aria-labelledby="references-title" data-pagefind-ignore>\n'
         f'<h2 id="references-title">{html.escape(title)}</h2>\n'
         '<div id="refs" class="references csl-bib-body" role="list">\n'
         + "\n".join(rows)

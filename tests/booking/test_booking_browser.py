@@ -20,7 +20,8 @@ from tests.conftest import ROOT, run_build
 pytestmark = pytest.mark.browser
 
 ARTICLE = "articles/back-pain-how-running-can-help-not-harm/"
-LABEL = pelicanconf.BOOKING_TARGETS[pelicanconf.BOOKING_DEFAULT]["label"]
+_DEFAULT = pelicanconf.BOOKING_TARGETS[pelicanconf.BOOKING_DEFAULT]
+HEADER_LABEL = _DEFAULT.get("short_label") or _DEFAULT["label"]  # the header shows the short label
 STAND_IN = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stand-in booking page</title>
 </head><body><h1>Stand-in booking page</h1></body></html>"""
 
@@ -89,7 +90,7 @@ def test_clicking_the_header_link_opens_the_booking_page(page_without_js, served
     page = page_without_js  # a plain link: it must work with JavaScript turned off
     booking_page.requests.clear()
     page.goto(served_site + ARTICLE)
-    link = page.get_by_role("link", name=LABEL).first
+    link = page.get_by_role("link", name=HEADER_LABEL, exact=True).first
     assert link.get_attribute("data-booking-placement") == "header"
     link.click()
     page.wait_for_url(booking_page.url + "book/assessment?**")

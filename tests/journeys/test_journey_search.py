@@ -16,6 +16,7 @@ ARTICLE = "articles/back-pain-how-running-can-help-not-harm/"
 def test_search_for_marathon_reaches_the_seed_article(phone_js, base_url):
     page = phone_js
     page.goto(base_url)
+    page.locator("summary", has_text="Menu").click()  # on a phone the links fold into "Menu"
     page.get_by_role("link", name="Search", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
     box = page.get_by_role("textbox", name="Search")

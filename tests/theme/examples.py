@@ -72,6 +72,13 @@ CITATION = {
 }
 
 
+#: name -> CLINIC_HOURS as plugins/booking gives it: (days, hours) pairs in words
+OPENING_HOURS = {
+    "weekdays-saturday": [("Monday to Friday", "8am to 7pm"), ("Saturday", "9am to 1pm")],
+    "hostile-text": [(HOSTILE, HOSTILE)],
+}
+
+
 def render_macro(template: str, name: str, *args, **kwargs) -> str:
     return str(getattr(env().get_template(template).module, name)(*args, **kwargs))
 
@@ -83,6 +90,8 @@ def render(component: str, example: str) -> str:
         return render_macro("components/article_card.html", "article_card", ARTICLE_CARD[example], "..")
     if component == "citation":
         return render_macro("components/citation.html", "citation_ref", *CITATION[example])
+    if component == "opening_hours":
+        return render_macro("components/opening_hours.html", "opening_hours", OPENING_HOURS[example])
     raise KeyError(component)
 
 
@@ -90,6 +99,7 @@ EXAMPLES = (
     [("toc", n) for n in TOC]
     + [("article_card", n) for n in ARTICLE_CARD]
     + [("citation", n) for n in CITATION]
+    + [("opening_hours", n) for n in OPENING_HOURS]
 )
 
 
@@ -104,6 +114,8 @@ def gallery() -> str:
             )
         if component == "citation":
             html = f"<p>Cited as {html}.</p>"
+        if component == "opening_hours":  # one "opening-hours" id per page
+            html = html.replace('id="opening-hours"', f'id="opening-hours-{index}"')
         parts.append(f"<section aria-label='{component} {name}'>{html}</section>")
     css = (ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
     return (
