@@ -135,3 +135,40 @@ def test_the_old_booking_url_setting_is_named(settings):
 def test_no_targets_at_all(settings):
     settings["BOOKING_TARGETS"] = {}
     assert "BOOKING_TARGETS is missing or empty" in problems_of(settings)
+
+
+def test_a_short_label_is_for_the_header_only_and_must_fit_a_phone(settings):
+    from booking.links import ARTICLE_END, HEADER, make_cta
+
+    settings["BOOKING_TARGETS"]["assessment"]["short_label"] = "Book an assessment"
+    cfg, problems = config.load(settings)
+    assert not problems
+    assert make_cta(cfg, "assessment", HEADER).label == "Book an assessment"
+    assert (
+        make_cta(cfg, "assessment", ARTICLE_END).label == settings["BOOKING_TARGETS"]["assessment"]["label"]
+    )
+    settings["BOOKING_TARGETS"]["assessment"]["short_label"] = "Book a physiotherapy assessment today"
+    assert "['short_label'] must be text of at most 24 characters" in problems_of(settings)
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("Mo-Fr 08:00-19:00", ("Monday to Friday", "8am to 7pm")),
+        ("Sa 09:00-13:00", ("Saturday", "9am to 1pm")),
+        ("Mo,We,Fr 07:30-12:00", ("Monday, Wednesday, Friday", "7:30am to 12 noon")),
+        ("Su 10:00-24:00", ("Sunday", "10am to midnight")),
+    ],
+)
+def test_opening_hours_in_words(spec, words):
+    from booking.identity import opening_hours
+
+    assert opening_hours(spec) == words
+
+
+@pytest.mark.parametrize("spec", ["Monday 9-5", "Mo-Fr 8:00-19:00", "Xx 08:00-19:00", "Mo-Fr 08:00-25:00"])
+def test_opening_hours_not_in_schema_org_form_are_refused(settings, spec):
+    settings["CLINIC"]["opening_hours"] = [spec]
+    assert f"CLINIC['opening_hours'] entry {spec!r} is not of the form 'Mo-Fr 08:00-19:00'" in problems_of(
+        settings
+    )
