@@ -18,7 +18,7 @@ from pathlib import Path
 
 REVALIDATE = "public, max-age=0, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Kept identical to the `map` in deploy/nginx.conf (tests/publish compares the served headers).
+# Kept identical to the `map` in deploy/nginx.conf (tests/publish/test_deploy_config.py compares them).
 FINGERPRINTED = re.compile(r"[.-][0-9a-f]{8,}\.(css|js|mjs|woff2?|svg|png|jpe?g|gif|webp|avif|ico)$")
 
 DOCUMENT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".webmanifest"}

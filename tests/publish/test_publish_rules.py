@@ -1,4 +1,5 @@
-"""The publish rules that need no server: refusals, the cache/type policy, and the shipped headers."""
+"""The publish rules that need no server: refusals and the cache/type policy (the shipped headers:
+test_deploy_config.py)."""
 
 from __future__ import annotations
 
@@ -79,35 +80,6 @@ def test_precompression_is_deterministic_and_skips_what_does_not_shrink(tmp_path
     assert (tmp_path / "page.html.gz").read_bytes() == first  # unchanged page, unchanged .gz
     assert gzip.decompress(first) == (tmp_path / "page.html").read_bytes()
     assert not (tmp_path / "tiny.css.gz").exists() and not (tmp_path / "photo.jpg.gz").exists()
-
-
-def _nginx_headers() -> dict[str, str]:
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    return {m[0]: m[1] for m in re.findall(r'add_header ([\w-]+) "([^"]*)" always;', text)}
-
-
-def _cdn_headers() -> dict[str, str]:
-    lines = (ROOT / "deploy" / "_headers").read_text().splitlines()
-    return {
-        k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines if line.startswith("  "))
-    }
-
-
-def test_nginx_and_cdn_send_the_same_security_headers():
-    cdn = _cdn_headers()
-    assert cdn == _nginx_headers()
-    assert set(cdn) == {
-        "Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
-        "Permissions-Policy",
-    }  # fmt: skip
-    assert "unsafe-inline" not in cdn["Content-Security-Policy"]
-    assert cdn["Referrer-Policy"] == "strict-origin-when-cross-origin"
-
-
-def test_nginx_cache_map_matches_the_publish_policy():
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert f'"~{files.FINGERPRINTED.pattern}" "{files.IMMUTABLE}";' in text
-    assert f'default "{files.REVALIDATE}";' in text
 
 
 def test_the_built_site_needs_no_inline_script_or_style(real_site):
