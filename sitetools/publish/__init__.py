@@ -109,7 +109,11 @@ def main(argv=None) -> int:
         print(f"publish: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("publish: interrupted; every page is still whole: publish again to finish", file=sys.stderr)
+        print(
+            "publish: interrupted; every page is still whole: publish again to finish, or "
+            "`invoke rollback` to go back to the last complete release",
+            file=sys.stderr,
+        )
         return 130
     print("\n".join(report.lines()), flush=True)
     return 0

@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +40,21 @@ def unique(release: str, existing) -> str:
         n += 1
         candidate = f"{release}-{n}"
     return candidate
+
+
+PAUSE_VARIABLE = "PUBLISH_TEST_PAUSE"
+_paused: set[str] = set()
+
+
+def pause_point(step: str) -> None:
+    """Test hook: with PUBLISH_TEST_PAUSE=STEP a publish stops once at STEP for 60 s, announcing it,
+    so a test can kill it exactly there. Steps: "switch" (ssh: release complete, `current` not yet
+    switched), "page" (s3: one page uploaded), "record" (s3: every file uploaded, record not yet
+    written), "delete" (s3: record written, stale objects not yet deleted). Unset: does nothing."""
+    if os.environ.get(PAUSE_VARIABLE) == step and step not in _paused:
+        _paused.add(step)
+        print(f"publish: paused at {step!r} ({PAUSE_VARIABLE}) for 60 s", flush=True)
+        time.sleep(60)
 
 
 @contextmanager
