@@ -4,7 +4,9 @@ test_deploy_config.py)."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -12,7 +14,8 @@ import pytest
 
 from sitetools.publish import PublishError, files
 from sitetools.publish.config import demo_values, load_settings
-from sitetools.publish.prepare import run_check
+from sitetools.publish.localserve import free_port
+from sitetools.publish.prepare import run_check, stage
 from tests.publish.conftest import ROOT, base_env, run_publish
 
 
@@ -100,3 +103,62 @@ def test_test_settings_are_the_production_settings_without_demo_values():
     settings = load_settings("tests/publish/testconf.py")
     assert settings["SITE_ENV"] == "production" and demo_values(settings) == []
     assert demo_values(load_settings("publishconf.py"))  # what the refusal test relies on
+
+
+def _publish_copy(releases, tmp_path, change) -> subprocess.CompletedProcess:
+    """Publish a changed copy of release one to the ssh target (a port nobody listens on: each case
+    is refused before anything connects)."""
+    site = tmp_path / "site"
+    shutil.copytree(releases.one, site)
+    change(site)
+    env = {**base_env(tmp_path), "TEST_SSH_PATH": str(tmp_path / "srv"), "TEST_SSH_PORT": str(free_port())}
+    return run_publish(env, "publish", "--target", "ssh", "--site", str(site))
+
+
+def test_a_development_build_is_refused(releases, tmp_path):
+    def development(site):  # what `invoke build` (pelicanconf.py: no SITEURL) writes
+        for page in site.rglob("*.html"):
+            page.write_text(page.read_text().replace("https://physio.clinic.test", ""))
+
+    result = _publish_copy(releases, tmp_path, development)
+    assert result.returncode == 1
+    assert "never links to SITEURL 'https://physio.clinic.test'" in result.stderr
+    assert "nothing was published" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_page_still_showing_a_demo_value_is_refused(releases, tmp_path):
+    def demo_phone(site):
+        page = site / "about" / "index.html"
+        page.write_text(page.read_text().replace("</main>", "<p>Call 01632 960000</p></main>", 1))
+
+    result = _publish_copy(releases, tmp_path, demo_phone)
+    assert result.returncode == 1
+    assert "about/index.html contains the demo marker '01632 960'" in result.stderr
+    assert "nothing was published" in result.stderr
+
+
+def test_a_symlink_in_the_site_is_refused_not_published_as_a_file(releases, tmp_path):
+    secret = tmp_path / "outside" / "id_ed25519"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY")
+    result = _publish_copy(releases, tmp_path, lambda site: (site / "key.txt").symlink_to(secret))
+    assert result.returncode == 1
+    assert "key.txt: the site contains a symlink; publish only real files" in result.stderr
+    assert "Checking" not in result.stdout
+
+
+def test_a_prebuilt_site_is_checked_with_the_findings_of_its_own_build(tmp_path):
+    """The content check reads <site>/../.cache/diagnostics.json: --site brings it along, but only
+    when it is the record of that very folder's build."""
+    built = tmp_path / "project" / "output"
+    built.mkdir(parents=True)
+    (built / "index.html").write_text("<!doctype html>")
+    (tmp_path / "project" / ".cache").mkdir()
+    findings = tmp_path / "project" / ".cache" / "diagnostics.json"
+    findings.write_text(json.dumps({"output": str(built), "diagnostics": []}))
+    stage(built, tmp_path / "a" / "site")
+    assert (tmp_path / "a" / ".cache" / "diagnostics.json").read_text() == findings.read_text()
+
+    findings.write_text(json.dumps({"output": str(tmp_path / "elsewhere"), "diagnostics": []}))
+    stage(built, tmp_path / "b" / "site")
+    assert not (tmp_path / "b" / ".cache").exists()  # the content check then fails closed
