@@ -42,6 +42,11 @@ class SSHTarget:
                 raise PublishError(f"PUBLISH_TARGETS[{config['name']!r}] needs {key!r}")
         self.name = config["name"]
         self.base = str(config["path"]).rstrip("/")
+        if not self.base:
+            raise PublishError(
+                f"PUBLISH_TARGETS[{config['name']!r}]['path'] is '/': name the site's own folder, "
+                "e.g. /srv/clinic-site"
+            )
         self.keep = max(2, int(config.get("keep", 5)))
         self.precompress = list(config.get("precompress", ["gzip", "br"]))
         self.bwlimit = int(config.get("bwlimit", 0))

@@ -85,6 +85,17 @@ def test_precompression_is_deterministic_and_skips_what_does_not_shrink(tmp_path
     assert not (tmp_path / "tiny.css.gz").exists() and not (tmp_path / "photo.jpg.gz").exists()
 
 
+def test_precompression_removes_stale_compressed_copies(tmp_path):
+    """A prebuilt site (--site) may carry name.gz from an older build: nginx would serve it instead."""
+    (tmp_path / "page.html").write_text("<p>new</p>")  # too small to compress now
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(b"<p>old page</p>" * 50))
+    (tmp_path / "page.html.br").write_bytes(b"old")
+    (tmp_path / "feed.xml").write_text("<feed>new entries</feed>\n" * 50)
+    (tmp_path / "feed.xml.br").write_bytes(b"old")  # gzip only this time
+    files.precompress(tmp_path, ["gzip"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml", "feed.xml.gz", "page.html"]
+
+
 def test_the_built_site_needs_no_inline_script_or_style(real_site):
     """The CSP has no 'unsafe-inline': an inline <script>, <style>, style= or on…= would be blocked.
     JSON-LD (<script type="application/ld+json">) is data, which CSP does not block."""
@@ -162,3 +173,10 @@ def test_a_prebuilt_site_is_checked_with_the_findings_of_its_own_build(tmp_path)
     findings.write_text(json.dumps({"output": str(tmp_path / "elsewhere"), "diagnostics": []}))
     stage(built, tmp_path / "b" / "site")
     assert not (tmp_path / "b" / ".cache").exists()  # the content check then fails closed
+
+
+def test_an_ssh_target_at_the_server_root_is_refused():
+    from sitetools.publish.ssh import SSHTarget
+
+    with pytest.raises(PublishError, match=r"\['path'\] is '/': name the site's own folder"):
+        SSHTarget({"name": "web", "host": "127.0.0.1", "path": "/"})
