@@ -174,3 +174,18 @@ def test_rollback_republishes_the_previous_release(seaweedfs, bucket, releases, 
     stored = objects(seaweedfs, bucket)
     assert site_keys(stored) == set(site_files(releases.one))
     assert stored["index.html"] == (releases.one / "index.html").read_bytes()
+
+
+def test_a_killed_rollback_is_finished_by_the_next_rollback(seaweedfs, bucket, releases, tmp_path):
+    env = seaweedfs.env(tmp_path, bucket)
+    for site in (releases.one, releases.two):
+        assert run_publish(env, "publish", "--target", "s3", "--site", str(site)).returncode == 0
+    kill_at(env, "page", "rollback", "--target", "s3")  # one's dropped page is back, the home page not yet
+    stored = objects(seaweedfs, bucket)
+    assert assert_one_whole_release(stored.get, {"one": releases.one, "two": releases.two}) == "two"
+    assert "retired/index.html" in stored
+
+    again = run_publish(env, "rollback", "--target", "s3")
+    assert again.returncode == 0, again.stderr
+    assert "An interrupted rollback to" in again.stdout
+    assert_exactly(seaweedfs, bucket, releases.one)
