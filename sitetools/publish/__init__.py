@@ -7,7 +7,8 @@ Every publish, in this order, stopping at the first refusal:
 1. refuse demo values (CLINIC, BOOKING_URL, SITEURL containing PUBLISH_DEMO_MARKERS);
 2. take the target's lock (one publish per target at a time);
 3. build with the settings into a fresh folder, ignoring the content cache (or copy --site DIR,
-   a site already built with these settings);
+   a site already built with these settings: no symlinks, links to SITEURL);
+   refuse a site whose pages (HTML, feeds, text) still contain a demo marker;
 4. run the checks (`invoke check`); any failure publishes nothing;
 5. precompress text files (gzip, brotli) where the target serves them (the ssh target);
 6. deploy atomically (ssh.py, s3.py), printing what was uploaded and deleted and how long it took.
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from sitetools.publish.config import PublishError, demo_values, load_settings, releases_dir, target
 from sitetools.publish.files import precompress
-from sitetools.publish.prepare import build, release_id, run_check, stage, target_lock
+from sitetools.publish.prepare import build, refuse_foreign_site, release_id, run_check, stage, target_lock
 from sitetools.publish.report import Report
 
 __all__ = ["PublishError", "publish", "rollback"]
@@ -52,22 +53,23 @@ def publish(
         )
     destination = _target(settings, name)
     work_root = releases_dir(settings)
-    with target_lock(work_root, name):
-        work_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="build-", dir=work_root) as temp:
-            staged = Path(temp) / "site"
-            if site is None:
-                build(settings_file, staged)
-            else:
-                stage(Path(site), staged)
-            run_check(settings, staged, settings_file)
-            if destination.precompress and not dry_run:
-                count = precompress(staged, destination.precompress)
-                print(f"Precompressed {count} files ({', '.join(destination.precompress)}).", flush=True)
-            try:
+    try:
+        with target_lock(work_root, name):
+            work_root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(prefix="build-", dir=work_root) as temp:
+                staged = Path(temp) / "site"
+                if site is None:
+                    build(settings_file, staged)
+                else:
+                    stage(Path(site), staged)
+                refuse_foreign_site(staged, settings, settings_file)
+                run_check(settings, staged, settings_file)
+                if destination.precompress and not dry_run:
+                    count = precompress(staged, destination.precompress)
+                    print(f"Precompressed {count} files ({', '.join(destination.precompress)}).", flush=True)
                 report = destination.publish(staged, release_id(), dry_run)
-            finally:
-                destination.close()
+    finally:
+        destination.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -109,7 +111,11 @@ def main(argv=None) -> int:
         print(f"publish: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("publish: interrupted; every page is still whole: publish again to finish", file=sys.stderr)
+        print(
+            "publish: interrupted; every page is still whole: publish again to finish, or "
+            "`invoke rollback` to go back to the last complete release",
+            file=sys.stderr,
+        )
         return 130
     print("\n".join(report.lines()), flush=True)
     return 0

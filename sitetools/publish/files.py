@@ -18,7 +18,7 @@ from pathlib import Path
 
 REVALIDATE = "public, max-age=0, must-revalidate"
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Kept identical to the `map` in deploy/nginx.conf (tests/publish compares the served headers).
+# Kept identical to the `map` in deploy/nginx.conf (tests/publish/test_deploy_config.py compares them).
 FINGERPRINTED = re.compile(r"[.-][0-9a-f]{8,}\.(css|js|mjs|woff2?|svg|png|jpe?g|gif|webp|avif|ico)$")
 
 DOCUMENT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".webmanifest"}
@@ -118,14 +118,17 @@ def precompress(root: Path, encodings: list[str]) -> int:
         if not path.is_file() or path.suffix.lower() not in TEXT_SUFFIXES:
             continue
         data = path.read_bytes()
-        if len(data) < MIN_COMPRESS_BYTES:
-            continue
-        for encoding in encodings:
+        for encoding, suffix in PRECOMPRESSED.items():
+            packed_path = path.with_name(path.name + suffix)
+            # A name.gz left from an older build would be served instead of the new page: remove it.
+            packed_path.unlink(missing_ok=True)
+            if encoding not in encodings or len(data) < MIN_COMPRESS_BYTES:
+                continue
             if encoding == "gzip":
                 packed = gzip.compress(data, compresslevel=9, mtime=0)
             else:
                 packed = brotli.compress(data, quality=11)
             if len(packed) < len(data):
-                path.with_name(path.name + PRECOMPRESSED[encoding]).write_bytes(packed)
+                packed_path.write_bytes(packed)
                 written += 1
     return written

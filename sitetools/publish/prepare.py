@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import importlib.util
+import json
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitetools.publish.config import ROOT, PublishError
+from sitetools.publish.config import DEFAULT_DEMO_MARKERS, ROOT, PublishError
+from sitetools.publish.files import DOCUMENT_SUFFIXES
 
 
 def release_id() -> str:
@@ -39,6 +42,21 @@ def unique(release: str, existing) -> str:
         n += 1
         candidate = f"{release}-{n}"
     return candidate
+
+
+PAUSE_VARIABLE = "PUBLISH_TEST_PAUSE"
+_paused: set[str] = set()
+
+
+def pause_point(step: str) -> None:
+    """Test hook: with PUBLISH_TEST_PAUSE=STEP a publish stops once at STEP for 60 s, announcing it,
+    so a test can kill it exactly there. Steps: "switch" (ssh: release complete, `current` not yet
+    switched), "page" (s3: one page uploaded), "record" (s3: every file uploaded, record not yet
+    written), "delete" (s3: record written, stale objects not yet deleted). Unset: does nothing."""
+    if os.environ.get(PAUSE_VARIABLE) == step and step not in _paused:
+        _paused.add(step)
+        print(f"publish: paused at {step!r} ({PAUSE_VARIABLE}) for 60 s", flush=True)
+        time.sleep(60)
 
 
 @contextmanager
@@ -105,7 +123,44 @@ def run_check(settings: dict, output: Path, settings_file: str = "publishconf.py
 
 
 def stage(site: Path, dest: Path) -> None:
-    """Copy a prebuilt site into the staging folder (the original is never modified)."""
+    """Copy a prebuilt site into the staging folder (the original is never modified), with the
+    findings of the build that made it, which the content check reads beside the site."""
     if not (site / "index.html").is_file():
         raise PublishError(f"{site}: no index.html there; is it a built site?")
+    links = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_symlink())
+    if links:  # copied, a link to ~/.ssh/id_ed25519 would be published as a file
+        raise PublishError(f"{site}/{links[0]}: the site contains a symlink; publish only real files")
     shutil.copytree(site, dest, symlinks=False)
+    findings = site.parent / ".cache" / "diagnostics.json"
+    try:
+        built = json.loads(findings.read_text(encoding="utf-8")).get("output")
+    except (OSError, ValueError, AttributeError):
+        return  # no findings: the content check fails closed
+    if built and Path(built).resolve() == site.resolve():
+        (dest.parent / ".cache").mkdir(exist_ok=True)
+        shutil.copy2(findings, dest.parent / ".cache" / "diagnostics.json")
+
+
+def refuse_foreign_site(site: Path, settings: dict, settings_file: str) -> None:
+    """The site must be what `settings_file` builds: refuse one built for another SITEURL (such as
+    `invoke build`'s development output) or one whose pages still show a demo value."""
+    siteurl = str(settings.get("SITEURL") or "").rstrip("/")
+    home = (site / "index.html").read_text(encoding="utf-8", errors="replace")
+    if siteurl.startswith(("https://", "http://")) and siteurl not in home:
+        raise PublishError(
+            f"the site's index.html never links to SITEURL {siteurl!r}: it was not built with "
+            f"{settings_file} (`invoke preview` builds with it); nothing was published"
+        )
+    markers = [m.lower() for m in settings.get("PUBLISH_DEMO_MARKERS", DEFAULT_DEMO_MARKERS)]
+    found = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            hit = next((m for m in markers if m in text), None)
+            if hit:
+                found.append(f"{path.relative_to(site).as_posix()} contains the demo marker {hit!r}")
+    if found:
+        more = f"\n  ... and {len(found) - 10} more" if len(found) > 10 else ""
+        raise PublishError(
+            "the site still shows demo values (nothing was published):\n  " + "\n  ".join(found[:10]) + more
+        )

@@ -3,17 +3,23 @@
 Object stores have no symlink to switch, so a publish is ordered so that every page is whole at
 every moment, and an interrupted publish converges when run again:
 
-1. list the bucket and read the last publish's record (`.publish/state.json` under the prefix);
+1. list the bucket and read the last publish's record (`.publish/state.json` under the prefix),
+   then write `.publish/pending.json` (this release, and the one it replaces);
 2. upload only what changed (the object's ETag is the MD5 of a single-part upload; type and cache
    headers are compared with the record), in this order: assets (CSS, images, fonts) before the
    documents that reference them; new pages before the existing pages and feeds that link to them;
    deeper pages before the index;
 3. write the record of the new release;
-4. only then delete objects the new release no longer has.
+4. only then delete objects the new release no longer has, and `.publish/pending.json`.
 A visitor sees some pages old and some new during step 2, but each page finds every asset it needs.
 
-Rollback re-publishes the previous release from the copies kept on this machine under
-PUBLISH_RELEASES_DIR/<target>/ (the last `keep`). A machine without them rolls back by publishing
+Rollback re-publishes a release from the copies kept on this machine under
+PUBLISH_RELEASES_DIR/<target>/ (the last `keep`): normally the release before the recorded one; but
+while `.publish/pending.json` says a publish was interrupted before its record, the recorded
+release itself (the last complete one: this undoes the half-done publish), and after an
+interrupted rollback, the release that rollback was going to. A publish first drops kept copies
+newer than the recorded release (never completed, or rolled back from), so rollback only ever
+lands on releases that were live, in order. A machine without the copies rolls back by publishing
 the earlier commit (or, with bucket versioning on, by restoring object versions by hand).
 
 Target settings: bucket, endpoint_url (None: AWS), region ("us-east-1"; R2: "auto"), prefix (""),
@@ -32,10 +38,11 @@ from pathlib import Path
 
 from sitetools.publish.config import PublishError
 from sitetools.publish.files import SiteFile, is_document, site_files
-from sitetools.publish.prepare import unique
+from sitetools.publish.prepare import pause_point, unique
 from sitetools.publish.report import Report
 
-STATE = ".publish/state.json"
+STATE = ".publish/state.json"  # the record of the last complete release
+PENDING = ".publish/pending.json"  # present while a publish or rollback is under way (or was killed)
 AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken"}
 
 
@@ -123,13 +130,28 @@ class S3Target:
                 return objects
             token = page["NextContinuationToken"]
 
-    def _state(self, listing: dict[str, str]) -> dict:
-        if self.prefix + STATE not in listing:
-            return {"release": None, "files": {}}
-        body = self._call(
-            "read the publish record", "get_object", Bucket=self.bucket, Key=self.prefix + STATE
+    def _read_json(self, name: str, listing: dict[str, str]) -> dict | None:
+        if self.prefix + name not in listing:
+            return None
+        body = self._call(f"read {name}", "get_object", Bucket=self.bucket, Key=self.prefix + name)
+        try:
+            return json.loads(body["Body"].read())
+        except ValueError:
+            raise PublishError(f"s3://{self.bucket}/{self.prefix}{name} is not valid JSON") from None
+
+    def _write_json(self, what: str, name: str, data: dict) -> None:
+        self._call(
+            what,
+            "put_object",
+            Bucket=self.bucket,
+            Key=self.prefix + name,
+            Body=json.dumps(data, indent=1, sort_keys=True).encode(),
+            ContentType="application/json",
+            CacheControl="no-store",
         )
-        return json.loads(body["Body"].read())
+
+    def _state(self, listing: dict[str, str]) -> dict:
+        return self._read_json(STATE, listing) or {"release": None, "files": {}}
 
     def _put(self, file: SiteFile) -> None:
         data = file.path.read_bytes()
@@ -164,12 +186,14 @@ class S3Target:
             is_new = (self.prefix + f.name) not in listing
             return (1 if is_new else 2, -f.name.count("/"), f.name)
 
-        wanted = {self.prefix + name for name in files} | {self.prefix + STATE}
-        stale = sorted(key for key in listing if key not in wanted)
+        wanted = {self.prefix + name for name in files}
+        # .publish/ holds the record and the pending note; site files never start with a dot.
+        stale = sorted(k for k in listing if k not in wanted and not k.startswith(self.prefix + ".publish/"))
         return sorted(changed, key=order), stale, state, listing
 
     def publish(self, site: Path, release: str, dry_run: bool, republish: bool = False) -> Report:
-        """Upload `site` as a new release, or (`republish`, for rollback) as the kept `release` again."""
+        """Upload `site` as a new release, or (`republish`, for rollback) as the kept `release` again.
+        Killed at any point, every page stays whole; see the module docstring for what follows."""
         started = time.perf_counter()
         files = site_files(site)
         uploads, stale, state, _ = self.plan(files)
@@ -182,20 +206,20 @@ class S3Target:
         if dry_run:
             report.seconds = time.perf_counter() - started
             return report
+        if not republish:
+            self._drop_unserved(state["release"])
         self._keep_locally(site, release)
+        pending = {"release": release, "replacing": state["release"], "rollback": republish}
+        self._write_json("write the pending-publish note", PENDING, pending)
         for f in uploads:
             self._put(f)
             print(f"  + {f.name}", flush=True)
+            if is_document(f.name):
+                pause_point("page")
+        pause_point("record")
         record = {"release": release, "files": {name: self._record(f) for name, f in files.items()}}
-        self._call(
-            "write the publish record",
-            "put_object",
-            Bucket=self.bucket,
-            Key=self.prefix + STATE,
-            Body=json.dumps(record, indent=1, sort_keys=True).encode(),
-            ContentType="application/json",
-            CacheControl="no-store",
-        )
+        self._write_json("write the publish record", STATE, record)
+        pause_point("delete")
         for start in range(0, len(stale), 1000):
             batch = stale[start : start + 1000]
             result = self._call(
@@ -209,6 +233,9 @@ class S3Target:
                 raise PublishError(f"could not delete {first.get('Key')}: {first.get('Message')}")
             for key in batch:
                 print(f"  - {key[len(self.prefix) :]}", flush=True)
+        self._call(
+            "delete the pending-publish note", "delete_object", Bucket=self.bucket, Key=self.prefix + PENDING
+        )
         self._prune_local(keep_also=release)
         report.seconds = time.perf_counter() - started
         return report
@@ -228,26 +255,52 @@ class S3Target:
             return []
         return sorted(p.name for p in self.local.iterdir() if p.is_dir() and not p.name.startswith("."))
 
+    def _drop_unserved(self, live: str | None) -> None:
+        """Forget kept copies newer than the live record: a publish killed before its record, or a
+        release rolled back from. Rollback must only ever land on a release that was live."""
+        for name in self._local_releases():
+            if live is None or name > live:
+                shutil.rmtree(self.local / name, ignore_errors=True)
+
     def _prune_local(self, keep_also: str) -> None:
         for name in self._local_releases()[: -self.keep]:
             if name != keep_also:
                 shutil.rmtree(self.local / name, ignore_errors=True)
 
     def rollback(self) -> Report:
-        current = self._state(self._listing())["release"]
+        listing = self._listing()
+        current = self._state(listing)["release"]
+        pending = self._read_json(PENDING, listing)
         kept = self._local_releases()
         if not current:
-            raise PublishError(f"{self.where} has no publish record: nothing to roll back")
-        if current not in kept:
-            raise PublishError(
-                f"the live release {current} is not among the releases kept in {self.local}; roll back by "
-                "publishing the earlier commit"
+            first = " (its first publish was interrupted: publish again)" if pending else ""
+            raise PublishError(f"{self.where} has no publish record{first}: nothing to roll back")
+        if pending and pending.get("rollback") and pending.get("release") in kept:
+            target = pending["release"]  # a rollback was interrupted: finish it
+            print(f"An interrupted rollback to {target} left {self.where} mixed; finishing it.", flush=True)
+        elif pending and pending.get("release") != current:
+            target = current  # a publish was interrupted before its record: undo it
+            print(
+                f"An interrupted publish of {pending.get('release')} left {self.where} mixed; restoring "
+                f"the last complete release {current}.",
+                flush=True,
             )
-        index = kept.index(current)
-        if index == 0:
+        else:
+            if current not in kept:
+                raise PublishError(
+                    f"the live release {current} is not among the releases kept in {self.local}; roll "
+                    "back by publishing the earlier commit"
+                )
+            index = kept.index(current)
+            if index == 0:
+                raise PublishError(
+                    f"{current} is the oldest release kept in {self.local}: nothing to roll back to"
+                )
+            target = kept[index - 1]
+        if target not in kept:
             raise PublishError(
-                f"{current} is the oldest release kept in {self.local}: nothing to roll back to"
+                f"the last complete release {target} is not among the releases kept in {self.local}; "
+                "publish that commit again to make the site whole"
             )
-        previous = kept[index - 1]
-        print(f"Re-publishing release {previous} from {self.local / previous} ...", flush=True)
-        return self.publish(self.local / previous, previous, dry_run=False, republish=True)
+        print(f"Re-publishing release {target} from {self.local / target} ...", flush=True)
+        return self.publish(self.local / target, target, dry_run=False, republish=True)

@@ -10,6 +10,11 @@ links (`rsync --link-dest`, compared by checksum), renames it complete, then poi
 with `ln -s` to a temporary name and `mv -T` (one rename(2): a visitor sees the old or the new
 release, never a mix). Rollback points `current` at the release before it.
 
+A publish killed at any step leaves `current` on a complete release. The next publish removes what
+it left: partial folders, and complete releases newer than `current` (never switched to, or rolled
+back from), so the releases up to `current` are always the ones served, in order, and a rollback
+never lands on a release that was not live before.
+
 Target settings: host, port (22), user (optional), path, keep (5), precompress (["gzip", "br"]),
 bwlimit (KiB/s, 0 = no limit), known_hosts (a file; default: ssh's own). The key comes from the
 SSH agent or the file named by the environment variable PUBLISH_SSH_KEY; host keys are always checked.
@@ -26,7 +31,7 @@ import time
 from pathlib import Path
 
 from sitetools.publish.config import PublishError
-from sitetools.publish.prepare import unique
+from sitetools.publish.prepare import pause_point, unique
 from sitetools.publish.report import Report
 
 
@@ -37,6 +42,11 @@ class SSHTarget:
                 raise PublishError(f"PUBLISH_TARGETS[{config['name']!r}] needs {key!r}")
         self.name = config["name"]
         self.base = str(config["path"]).rstrip("/")
+        if not self.base:
+            raise PublishError(
+                f"PUBLISH_TARGETS[{config['name']!r}]['path'] is '/': name the site's own folder, "
+                "e.g. /srv/clinic-site"
+            )
         self.keep = max(2, int(config.get("keep", 5)))
         self.precompress = list(config.get("precompress", ["gzip", "br"]))
         self.bwlimit = int(config.get("bwlimit", 0))
@@ -44,6 +54,7 @@ class SSHTarget:
         self.login = f"{user}@{config['host']}" if user else str(config["host"])
         ssh = ["ssh", "-p", str(int(config.get("port", 22))), "-o", "BatchMode=yes"]
         ssh += ["-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=15"]
+        ssh += ["-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"]  # a dead link fails in 1 min
         if config.get("known_hosts"):
             ssh += ["-o", f"UserKnownHostsFile={config['known_hosts']}"]
         key = os.environ.get("PUBLISH_SSH_KEY")
@@ -69,7 +80,12 @@ class SSHTarget:
 
     # --- remote helpers ---------------------------------------------------------------------
     def _remote(self, script: str) -> str:
-        proc = subprocess.run([*self.ssh, self.login, script], capture_output=True, text=True, timeout=120)
+        try:
+            proc = subprocess.run(
+                [*self.ssh, self.login, script], capture_output=True, text=True, timeout=120
+            )
+        except subprocess.TimeoutExpired:
+            raise PublishError(f"ssh {self.login} did not answer within 120 s; publish again") from None
         if proc.returncode:
             detail = proc.stderr.strip() or f"exit {proc.returncode}"
             raise PublishError(f"ssh {self.login} failed: {detail}")
@@ -90,7 +106,7 @@ class SSHTarget:
 
     def _rsync(self, *args: str, capture: bool = True) -> subprocess.CompletedProcess:
         argv = ["rsync", "-e", shlex.join(self.ssh), "--recursive", "--links", "--perms", "--checksum"]
-        argv += ["--chmod=D0755,F0644", "--exclude=.*", *args]
+        argv += ["--chmod=D0755,F0644", "--exclude=.*", "--timeout=120", *args]
         proc = subprocess.run(argv, capture_output=capture, text=True)
         if proc.returncode:
             raise PublishError(
@@ -100,9 +116,12 @@ class SSHTarget:
 
     @staticmethod
     def _switch_script(release: str) -> str:
-        """Point `current` at a release in one rename(2): a symlink under a temporary name, then mv -T."""
-        temp = shlex.quote(f".current.{release}.tmp")
-        return f"ln -sfn releases/{shlex.quote(release)} {temp} && mv -T {temp} current"
+        """Point `current` at a release in one rename(2): a symlink under a temporary name, then mv -T.
+        Never at a folder that is not there (the site would answer 404 everywhere)."""
+        folder, temp = shlex.quote(f"releases/{release}"), shlex.quote(f".current.{release}.tmp")
+        missing = shlex.quote(f"{folder} is missing; current was not switched")
+        check = f"{{ test -d {folder} || {{ echo {missing} >&2; exit 1; }}; }}"
+        return f"{check} && ln -sfn {folder} {temp} && mv -T {temp} current"
 
     # --- the target API ---------------------------------------------------------------------
     def publish(self, site: Path, release: str, dry_run: bool) -> Report:
@@ -127,21 +146,39 @@ class SSHTarget:
             report.seconds = time.perf_counter() - started
             return report
 
+        base = shlex.quote(self.base)
+        unserved = self._unserved(current, releases)
+        if unserved:
+            print(f"Removing releases never served or rolled back from: {', '.join(unserved)}", flush=True)
+            self._remote(f"cd {base} && rm -rf -- {' '.join('releases/' + shlex.quote(r) for r in unserved)}")
+        served = [r for r in releases if r not in unserved]
         release = report.release = unique(release, releases)
         partial = f".partial-{release}"
         print(f"Uploading release {release} to {self.where}/releases/ ...", flush=True)
-        args = [f"--link-dest=../{current}"] if current else []
+        args = [f"--link-dest=../{current}"] if current in served else []
         if self.bwlimit:
             args.append(f"--bwlimit={self.bwlimit}")
         self._rsync(*args, f"{site}/", f"{self.login}:{self.base}/releases/{partial}/")
-        # Complete the release, switch `current` to it, then drop releases beyond `keep`.
-        surplus = max(0, len(releases) + 1 - self.keep)
-        old = [r for r in releases[:surplus] if r != current]
+        self._remote(f"cd {base} && mv -T releases/{shlex.quote(partial)} releases/{shlex.quote(release)}")
+        print(f"Release {release} complete; switching {self.base}/current to it ...", flush=True)
+        pause_point("switch")
+        # Switch `current`, then drop the oldest served releases beyond `keep`.
+        surplus = max(0, len(served) + 1 - self.keep)
+        old = [r for r in served[:surplus] if r != current]
         prune = f" && rm -rf -- {' '.join('releases/' + shlex.quote(r) for r in old)}" if old else ""
-        complete = f"mv -T releases/{shlex.quote(partial)} releases/{shlex.quote(release)}"
-        self._remote(f"cd {shlex.quote(self.base)} && {complete} && {self._switch_script(release)}{prune}")
+        self._remote(f"cd {base} && {self._switch_script(release)}{prune}")
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _unserved(current: str | None, releases: list[str]) -> list[str]:
+        """Complete releases after `current`: never switched to (a publish killed before its switch),
+        or rolled back from. Rollback must not land on them, so a publish removes them."""
+        if current is None:
+            return list(releases)
+        if current in releases:
+            return releases[releases.index(current) + 1 :]
+        return [r for r in releases if r > current]
 
     def rollback(self) -> Report:
         started = time.perf_counter()

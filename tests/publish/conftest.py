@@ -5,15 +5,20 @@ testconf.py supplies non-demo clinic details), plus two derived releases.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import itertools
 import os
+import posixpath
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +27,7 @@ from sitetools.publish.localserve import free_port, start_nginx, wait_for_port
 from tests.conftest import ROOT, run_build
 
 TESTCONF = "tests/publish/testconf.py"
+SITEURL = "https://physio.clinic.test"  # testconf.py's
 WEED = Path(sys.executable).with_name("weed")
 S3_KEY, S3_SECRET = "publish-test-key", "publish-test-secret-0123456789"
 
@@ -101,8 +107,79 @@ def start_publish(env: dict, *args: str) -> subprocess.Popen:
 
 
 def kill_group(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # it had already finished
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+def kill_at(env: dict, step: str, *args: str) -> str:
+    """Start a publish that pauses at `step` (PUBLISH_TEST_PAUSE), SIGKILL it there; return its output."""
+    process = start_publish({**env, "PUBLISH_TEST_PAUSE": step}, *args)
+    seen, deadline = [], time.monotonic() + 90
+    for line in process.stdout:
+        seen.append(line)
+        if line.startswith(f"publish: paused at {step!r}"):
+            break
+        assert time.monotonic() < deadline, "".join(seen)
+    else:
+        raise AssertionError(f"the publish ended without pausing at {step!r}:\n{''.join(seen)}")
+    kill_group(process)
+    return "".join(seen)
+
+
+# --- "one whole release" --------------------------------------------------------------------------
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.urls.append(value)
+            elif value and name == "srcset":
+                self.urls += [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+def reachable(release: Path) -> set[str]:
+    """Every file of `release` a visitor reaches from its home page: pages followed link by link, and
+    every asset, feed and image they reference (site-relative names, e.g. "about/index.html")."""
+    seen, todo = set(), ["index.html"]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (release / name).is_file():
+            continue
+        seen.add(name)
+        if not name.endswith(".html"):
+            continue
+        parser = _Links()
+        parser.feed((release / name).read_text(encoding="utf-8"))
+        for url in parser.urls:
+            url = url.replace(SITEURL, "", 1) if url.startswith(SITEURL) else url
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, mailto:, tel:, or a #fragment of this page
+            path = urllib.parse.unquote(parts.path)
+            path = path if path.startswith("/") else posixpath.join("/" + posixpath.dirname(name), path)
+            target = posixpath.normpath(path).lstrip("/")
+            if path.endswith("/") or (release / target).is_dir():
+                target = posixpath.join(target, "index.html")
+            todo.append(target)
+    return seen
+
+
+def assert_one_whole_release(read: Callable[[str], bytes | None], candidates: dict[str, Path]) -> str:
+    """The live site is one whole release: its home page is one candidate's, and every file reachable
+    from that home page exists live, byte for byte that release's. Returns the release's name."""
+    home = read("index.html")
+    matching = [label for label, path in candidates.items() if (path / "index.html").read_bytes() == home]
+    assert len(matching) == 1, f"the live home page is none (or several) of {sorted(candidates)}"
+    release = candidates[matching[0]]
+    names = reachable(release)
+    assert len(names) > 20, names  # pages, stylesheets, images, feeds: the crawl really ran
+    wrong = sorted(name for name in names if read(name) != (release / name).read_bytes())
+    assert wrong == [], f"live files that are not release {matching[0]}'s"
+    return matching[0]
 
 
 def base_env(tmp_path: Path) -> dict:

@@ -1,9 +1,12 @@
-"""The publish rules that need no server: refusals, the cache/type policy, and the shipped headers."""
+"""The publish rules that need no server: refusals and the cache/type policy (the shipped headers:
+test_deploy_config.py)."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +14,8 @@ import pytest
 
 from sitetools.publish import PublishError, files
 from sitetools.publish.config import demo_values, load_settings
-from sitetools.publish.prepare import run_check
+from sitetools.publish.localserve import free_port
+from sitetools.publish.prepare import run_check, stage
 from tests.publish.conftest import ROOT, base_env, run_publish
 
 
@@ -81,33 +85,15 @@ def test_precompression_is_deterministic_and_skips_what_does_not_shrink(tmp_path
     assert not (tmp_path / "tiny.css.gz").exists() and not (tmp_path / "photo.jpg.gz").exists()
 
 
-def _nginx_headers() -> dict[str, str]:
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    return {m[0]: m[1] for m in re.findall(r'add_header ([\w-]+) "([^"]*)" always;', text)}
-
-
-def _cdn_headers() -> dict[str, str]:
-    lines = (ROOT / "deploy" / "_headers").read_text().splitlines()
-    return {
-        k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines if line.startswith("  "))
-    }
-
-
-def test_nginx_and_cdn_send_the_same_security_headers():
-    cdn = _cdn_headers()
-    assert cdn == _nginx_headers()
-    assert set(cdn) == {
-        "Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
-        "Permissions-Policy",
-    }  # fmt: skip
-    assert "unsafe-inline" not in cdn["Content-Security-Policy"]
-    assert cdn["Referrer-Policy"] == "strict-origin-when-cross-origin"
-
-
-def test_nginx_cache_map_matches_the_publish_policy():
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert f'"~{files.FINGERPRINTED.pattern}" "{files.IMMUTABLE}";' in text
-    assert f'default "{files.REVALIDATE}";' in text
+def test_precompression_removes_stale_compressed_copies(tmp_path):
+    """A prebuilt site (--site) may carry name.gz from an older build: nginx would serve it instead."""
+    (tmp_path / "page.html").write_text("<p>new</p>")  # too small to compress now
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(b"<p>old page</p>" * 50))
+    (tmp_path / "page.html.br").write_bytes(b"old")
+    (tmp_path / "feed.xml").write_text("<feed>new entries</feed>\n" * 50)
+    (tmp_path / "feed.xml.br").write_bytes(b"old")  # gzip only this time
+    files.precompress(tmp_path, ["gzip"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml", "feed.xml.gz", "page.html"]
 
 
 def test_the_built_site_needs_no_inline_script_or_style(real_site):
@@ -128,3 +114,69 @@ def test_test_settings_are_the_production_settings_without_demo_values():
     settings = load_settings("tests/publish/testconf.py")
     assert settings["SITE_ENV"] == "production" and demo_values(settings) == []
     assert demo_values(load_settings("publishconf.py"))  # what the refusal test relies on
+
+
+def _publish_copy(releases, tmp_path, change) -> subprocess.CompletedProcess:
+    """Publish a changed copy of release one to the ssh target (a port nobody listens on: each case
+    is refused before anything connects)."""
+    site = tmp_path / "site"
+    shutil.copytree(releases.one, site)
+    change(site)
+    env = {**base_env(tmp_path), "TEST_SSH_PATH": str(tmp_path / "srv"), "TEST_SSH_PORT": str(free_port())}
+    return run_publish(env, "publish", "--target", "ssh", "--site", str(site))
+
+
+def test_a_development_build_is_refused(releases, tmp_path):
+    def development(site):  # what `invoke build` (pelicanconf.py: no SITEURL) writes
+        for page in site.rglob("*.html"):
+            page.write_text(page.read_text().replace("https://physio.clinic.test", ""))
+
+    result = _publish_copy(releases, tmp_path, development)
+    assert result.returncode == 1
+    assert "never links to SITEURL 'https://physio.clinic.test'" in result.stderr
+    assert "nothing was published" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_page_still_showing_a_demo_value_is_refused(releases, tmp_path):
+    def demo_phone(site):
+        page = site / "about" / "index.html"
+        page.write_text(page.read_text().replace("</main>", "<p>Call 01632 960000</p></main>", 1))
+
+    result = _publish_copy(releases, tmp_path, demo_phone)
+    assert result.returncode == 1
+    assert "about/index.html contains the demo marker '01632 960'" in result.stderr
+    assert "nothing was published" in result.stderr
+
+
+def test_a_symlink_in_the_site_is_refused_not_published_as_a_file(releases, tmp_path):
+    secret = tmp_path / "outside" / "id_ed25519"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY")
+    result = _publish_copy(releases, tmp_path, lambda site: (site / "key.txt").symlink_to(secret))
+    assert result.returncode == 1
+    assert "key.txt: the site contains a symlink; publish only real files" in result.stderr
+    assert "Checking" not in result.stdout
+
+
+def test_a_prebuilt_site_is_checked_with_the_findings_of_its_own_build(tmp_path):
+    """The content check reads <site>/../.cache/diagnostics.json: --site brings it along, but only
+    when it is the record of that very folder's build."""
+    built = tmp_path / "project" / "output"
+    built.mkdir(parents=True)
+    (built / "index.html").write_text("<!doctype html>")
+    (tmp_path / "project" / ".cache").mkdir()
+    findings = tmp_path / "project" / ".cache" / "diagnostics.json"
+    findings.write_text(json.dumps({"output": str(built), "diagnostics": []}))
+    stage(built, tmp_path / "a" / "site")
+    assert (tmp_path / "a" / ".cache" / "diagnostics.json").read_text() == findings.read_text()
+
+    findings.write_text(json.dumps({"output": str(tmp_path / "elsewhere"), "diagnostics": []}))
+    stage(built, tmp_path / "b" / "site")
+    assert not (tmp_path / "b" / ".cache").exists()  # the content check then fails closed
+
+
+def test_an_ssh_target_at_the_server_root_is_refused():
+    from sitetools.publish.ssh import SSHTarget
+
+    with pytest.raises(PublishError, match=r"\['path'\] is '/': name the site's own folder"):
+        SSHTarget({"name": "web", "host": "127.0.0.1", "path": "/"})

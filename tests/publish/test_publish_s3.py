@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
+
+import pytest
 
 from sitetools.publish.files import site_files
-from tests.publish.conftest import S3Server, kill_group, run_publish, start_publish
+from tests.publish.conftest import (
+    S3Server,
+    assert_one_whole_release,
+    kill_at,
+    kill_group,
+    run_publish,
+    start_publish,
+)
 
 
 def objects(server: S3Server, bucket: str) -> dict[str, bytes]:
@@ -16,6 +25,14 @@ def objects(server: S3Server, bucket: str) -> dict[str, bytes]:
 
 def site_keys(stored: dict[str, bytes]) -> set[str]:
     return {key for key in stored if not key.startswith(".publish/")}
+
+
+def assert_exactly(server: S3Server, bucket: str, release: Path) -> None:
+    """The bucket holds `release` and nothing else, and no publish is pending."""
+    stored = objects(server, bucket)
+    assert site_keys(stored) == set(site_files(release))
+    assert [n for n, f in site_files(release).items() if stored[n] != f.path.read_bytes()] == []
+    assert ".publish/pending.json" not in stored
 
 
 def test_publish_uploads_types_and_cache_headers_then_only_changes(seaweedfs, bucket, releases, tmp_path):
@@ -86,29 +103,65 @@ def test_wrong_credentials_fail_clearly_and_change_nothing(seaweedfs, bucket, re
     assert objects(seaweedfs, bucket) == before
 
 
-def test_killed_publish_keeps_every_page_whole_and_a_rerun_converges(seaweedfs, bucket, releases, tmp_path):
+@pytest.mark.parametrize(("step", "live_after_kill"), [("page", "one"), ("record", "two"), ("delete", "two")])
+def test_killed_at_each_step_leaves_one_whole_release_and_rollback_restores_the_last_complete_one(
+    seaweedfs, bucket, releases, tmp_path, step, live_after_kill
+):
+    """page: one page of two is up, the home page still one's; record: every file of two is up, its
+    record not written; delete: two is recorded, one's dropped page not yet deleted."""
     env = seaweedfs.env(tmp_path, bucket)
+    both = {"one": releases.one, "two": releases.two}
     assert run_publish(env, "publish", "--target", "s3", "--site", str(releases.one)).returncode == 0
 
-    publish = start_publish(env, "publish", "--target", "s3", "--site", str(releases.big))
-    deadline = time.monotonic() + 60
-    for line in publish.stdout:  # 24 one-megabyte images go up before any page
-        if line.startswith("  + images/bulk/"):
-            break
-        assert time.monotonic() < deadline
-    kill_group(publish)
-
+    kill_at(env, step, "publish", "--target", "s3", "--site", str(releases.two))
     stored = objects(seaweedfs, bucket)
-    for name, file in site_files(releases.one).items():  # the previous release, whole
-        assert stored[name] == file.path.read_bytes(), name
-    assert "new-page/index.html" not in stored
+    assert assert_one_whole_release(stored.get, both) == live_after_kill
+    assert "new-page/index.html" in stored and "retired/index.html" in stored  # a mix of pages, each whole
+
+    back = run_publish(env, "rollback", "--target", "s3")  # back to one: the last complete release
+    assert back.returncode == 0, back.stderr
+    assert_exactly(seaweedfs, bucket, releases.one)
+
+    rerun = run_publish(env, "publish", "--target", "s3", "--site", str(releases.two))
+    assert rerun.returncode == 0, rerun.stderr
+    assert_exactly(seaweedfs, bucket, releases.two)
+    back = run_publish(env, "rollback", "--target", "s3")  # one again, never the killed copy of two
+    assert back.returncode == 0, back.stderr
+    assert_exactly(seaweedfs, bucket, releases.one)
+
+
+def test_kill_trials_during_a_big_publish_then_rollback_and_rerun(seaweedfs, bucket, releases, tmp_path):
+    """SIGKILL a publish of `big` (24 images, a new page, the changed home page: 26 uploads) after its
+    1st, 12th, 25th and 26th upload line; each time the live site is one whole release and every
+    object is one release's version, and rollback restores release one exactly."""
+    env = seaweedfs.env(tmp_path, bucket)
+    both = {"one": releases.one, "big": releases.big}
+    versions = {name: {f.path.read_bytes()} for name, f in site_files(releases.one).items()}
+    for name, f in site_files(releases.big).items():
+        versions.setdefault(name, set()).add(f.path.read_bytes())
+    assert run_publish(env, "publish", "--target", "s3", "--site", str(releases.one)).returncode == 0
+
+    landed = []
+    for after in (1, 12, 25, 26):
+        publish = start_publish(env, "publish", "--target", "s3", "--site", str(releases.big))
+        seen = 0
+        for line in publish.stdout:
+            seen += line.startswith("  + ")
+            if seen == after:
+                break
+        kill_group(publish)
+        stored = objects(seaweedfs, bucket)
+        landed.append(assert_one_whole_release(stored.get, both))
+        assert [key for key in site_keys(stored) if stored[key] not in versions.get(key, ())] == []
+        back = run_publish(env, "rollback", "--target", "s3")
+        assert back.returncode == 0, back.stderr
+        assert_exactly(seaweedfs, bucket, releases.one)
+    print(f"kill trials: {len(landed)}, live release after each kill: {landed}")
+    assert landed[0] == "one"  # killed among the images: nothing a visitor sees has changed
 
     rerun = run_publish(env, "publish", "--target", "s3", "--site", str(releases.big))
     assert rerun.returncode == 0, rerun.stderr
-    stored = objects(seaweedfs, bucket)
-    assert site_keys(stored) == set(site_files(releases.big))
-    for name, file in site_files(releases.big).items():
-        assert stored[name] == file.path.read_bytes(), name
+    assert_exactly(seaweedfs, bucket, releases.big)
 
 
 def test_rollback_republishes_the_previous_release(seaweedfs, bucket, releases, tmp_path):
@@ -121,3 +174,18 @@ def test_rollback_republishes_the_previous_release(seaweedfs, bucket, releases, 
     stored = objects(seaweedfs, bucket)
     assert site_keys(stored) == set(site_files(releases.one))
     assert stored["index.html"] == (releases.one / "index.html").read_bytes()
+
+
+def test_a_killed_rollback_is_finished_by_the_next_rollback(seaweedfs, bucket, releases, tmp_path):
+    env = seaweedfs.env(tmp_path, bucket)
+    for site in (releases.one, releases.two):
+        assert run_publish(env, "publish", "--target", "s3", "--site", str(site)).returncode == 0
+    kill_at(env, "page", "rollback", "--target", "s3")  # one's dropped page is back, the home page not yet
+    stored = objects(seaweedfs, bucket)
+    assert assert_one_whole_release(stored.get, {"one": releases.one, "two": releases.two}) == "two"
+    assert "retired/index.html" in stored
+
+    again = run_publish(env, "rollback", "--target", "s3")
+    assert again.returncode == 0, again.stderr
+    assert "An interrupted rollback to" in again.stdout
+    assert_exactly(seaweedfs, bucket, releases.one)

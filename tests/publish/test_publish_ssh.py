@@ -11,7 +11,7 @@ from pathlib import Path
 
 import brotli
 
-from tests.publish.conftest import kill_group, run_publish, start_publish
+from tests.publish.conftest import assert_one_whole_release, kill_at, kill_group, run_publish, start_publish
 
 
 def fetch(server, path: str, encoding: str | None = None):
@@ -23,6 +23,16 @@ def fetch(server, path: str, encoding: str | None = None):
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
+
+
+def live(server):
+    """What a visitor gets for a site file through nginx (None unless 200): for assert_one_whole_release."""
+
+    def read(name: str) -> bytes | None:
+        status, _, body = fetch(server, "/" + name)
+        return body if status == 200 else None
+
+    return read
 
 
 def releases_on_server(path: Path) -> list[str]:
@@ -89,7 +99,7 @@ def test_second_publish_switches_atomically_reuses_files_and_rolls_back(ssh_targ
 def test_killed_publish_leaves_the_previous_release_live_and_a_rerun_converges(ssh_target, releases):
     env, path, server = ssh_target
     assert run_publish(env, "publish", "--target", "ssh", "--site", str(releases.one)).returncode == 0
-    live = (path / "current").resolve()
+    live_release = (path / "current").resolve()
 
     # 24 MB at 2 MB/s: the upload is certainly still running when the partial folder appears.
     publish = start_publish(
@@ -103,11 +113,9 @@ def test_killed_publish_leaves_the_previous_release_live_and_a_rerun_converges(s
     time.sleep(0.5)
     kill_group(publish)
 
-    assert (path / "current").resolve() == live
-    for page in ("/", "/retired/", "/about/"):
-        status, _, body = fetch(server, page)
-        assert status == 200 and body == (releases.one / page.lstrip("/") / "index.html").read_bytes()
-    assert fetch(server, "/images/bulk/photo-00.jpg")[0] == 404
+    assert (path / "current").resolve() == live_release
+    assert assert_one_whole_release(live(server), {"one": releases.one, "big": releases.big}) == "one"
+    assert fetch(server, "/retired/")[0] == 200 and fetch(server, "/images/bulk/photo-00.jpg")[0] == 404
 
     rerun = run_publish(env, "publish", "--target", "ssh", "--site", str(releases.big))
     assert rerun.returncode == 0, rerun.stderr
@@ -117,6 +125,46 @@ def test_killed_publish_leaves_the_previous_release_live_and_a_rerun_converges(s
     )
     assert b"Release two is live." in fetch(server, "/")[2]
     assert not [name for name in releases_on_server(path) if name.startswith(".")]  # partial upload removed
+    back = run_publish(env, "rollback", "--target", "ssh")
+    assert back.returncode == 0, back.stderr
+    assert assert_one_whole_release(live(server), {"one": releases.one, "big": releases.big}) == "one"
+
+
+def test_killed_between_release_complete_and_switch_keeps_the_old_release_and_rollback_skips_it(
+    ssh_target, releases
+):
+    env, path, server = ssh_target
+    both = {"one": releases.one, "two": releases.two}
+    assert run_publish(env, "publish", "--target", "ssh", "--site", str(releases.one)).returncode == 0
+    first = (path / "current").resolve().name
+
+    out = kill_at(env, "switch", "publish", "--target", "ssh", "--site", str(releases.two))
+    assert "complete; switching" in out
+    (unserved,) = [name for name in releases_on_server(path) if name != first]
+    assert not unserved.startswith(".")  # release two is complete on the server ...
+    assert (path / "current").resolve().name == first  # ... but was never switched to
+    assert assert_one_whole_release(live(server), both) == "one"
+
+    rerun = run_publish(env, "publish", "--target", "ssh", "--site", str(releases.two))
+    assert rerun.returncode == 0, rerun.stderr
+    assert assert_one_whole_release(live(server), both) == "two"
+    assert unserved not in releases_on_server(path) and len(releases_on_server(path)) == 2
+
+    back = run_publish(env, "rollback", "--target", "ssh")  # to what was live before: one, not `unserved`
+    assert back.returncode == 0, back.stderr
+    assert (path / "current").resolve().name == first
+    assert assert_one_whole_release(live(server), both) == "one"
+
+
+def test_rollback_after_rollback_and_publish_returns_to_what_was_live_before(ssh_target, releases):
+    """one, two, rollback (one), big, rollback: one again, never two (which was rolled back from)."""
+    env, _, server = ssh_target
+    sites = {"one": releases.one, "two": releases.two}  # big's home page is two's
+    for args in (("publish", "one"), ("publish", "two"), ("rollback",), ("publish", "big"), ("rollback",)):
+        extra = ["--site", str(getattr(releases, args[1]))] if len(args) > 1 else []
+        result = run_publish(env, args[0], "--target", "ssh", *extra)
+        assert result.returncode == 0, result.stderr
+    assert assert_one_whole_release(live(server), sites) == "one"
 
 
 def test_failing_check_publishes_nothing(ssh_target, releases):
