@@ -70,6 +70,11 @@ def generator_finalized(generator) -> None:
             links -= core.static_links_to_drop(html, content_path, Path(os.path.abspath(obj.source_path)))
 
 
+# For sitetools.livereload: per object (it sends this for the changed objects only, after Pelican's
+# static files are read, so in the preview Pelican may add its own line about a missing {static} image).
+generator_finalized.live_reload_scope = "object"
+
+
 def _prefix(settings, obj) -> str:
     if settings.get("RELATIVE_URLS"):
         depth = posixpath.dirname(obj.save_as or "")
