@@ -225,6 +225,13 @@ def rewrite(
         attrs.setdefault("decoding", "async")
         if size and where.file.suffix.lower() in RESIZABLE and "srcset" not in attrs:
             smaller = [w for w in sorted(set(widths)) if w < size[0]]
+            taken = [n for n in (variant_name(where.rel, w) for w in smaller) if (content_path / n).exists()]
+            if taken:  # the copy would replace that file in the output: a different picture shown
+                problem(
+                    f"image '{where.rel}' gets resized copies named like {taken[0]}, but "
+                    f"{content_label}/{taken[0]} is another file; rename that file (not ending in -NNNw)"
+                )
+                smaller = []
             if smaller:
                 for width in smaller:
                     result.variants.append(Variant(where.file, variant_name(where.rel, width), width))

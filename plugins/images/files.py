@@ -50,6 +50,8 @@ def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
                     "(2400 pixels wide is plenty for a web page)"
                 )
             image.load()  # a truncated or damaged file fails here, not half-way through a build
+            if _turned(image):  # a phone photo stored sideways: browsers show it turned upright
+                width, height = height, width
     except Unreadable:
         raise
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, ValueError ...)
@@ -60,6 +62,14 @@ def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
     finally:
         Image.MAX_IMAGE_PIXELS = saved
     return width, height
+
+
+def _turned(image) -> bool:
+    """EXIF orientation 5-8: width and height are the other way round on screen."""
+    try:
+        return image.getexif().get(0x0112) in (5, 6, 7, 8)
+    except Exception:  # unreadable EXIF: shown as stored
+        return False
 
 
 def svg_size(path: Path) -> tuple[int, int]:
@@ -89,14 +99,15 @@ def svg_size(path: Path) -> tuple[int, int]:
 
 def resize(source: Path, width: int) -> bytes:
     """The picture at `source` made `width` pixels wide, encoded like the original (by its extension)."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None  # already checked against IMAGES_MAX_PIXELS by inspect()
     try:
         with Image.open(source) as image:
-            height = max(1, round(image.height * width / image.width))
-            resized = image.resize((width, height), Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(image) if _turned(image) else image
+            height = max(1, round(upright.height * width / upright.width))
+            resized = upright.resize((width, height), Image.Resampling.LANCZOS)
             out = io.BytesIO()
             resized.save(out, format=_FORMATS[source.suffix.lower()], optimize=True)
     finally:

@@ -211,3 +211,24 @@ def test_bad_settings_are_named():
     bad = {"IMAGES_WIDTHS": [480, "800"], "IMAGES_MAX_PIXELS": -1, "IMAGES_SIZES": ""}
     problems = core.check_settings(bad)
     assert [p.split(" =")[0] for p in problems] == ["IMAGES_WIDTHS", "IMAGES_SIZES", "IMAGES_MAX_PIXELS"]
+
+
+def test_a_copy_may_not_replace_another_picture_of_the_content(content: Path):
+    Image.new("RGB", (1000, 500), "red").save(content / "images" / "pic.png")
+    Image.new("RGB", (480, 240), "blue").save(content / "images" / "pic-480w.png")
+    result = rewrite(content, '<img alt="A red square" src="{static}/images/pic.png">')
+    assert result.variants == [] and "srcset" not in result.html
+    assert [p.message for p in result.problems] == [
+        "image 'images/pic.png' gets resized copies named like images/pic-480w.png, but "
+        "content/images/pic-480w.png is another file; rename that file (not ending in -NNNw)"
+    ]
+
+
+def test_a_phone_photo_stored_sideways_keeps_its_shape(tmp_path: Path):
+    photo = tmp_path / "phone.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° to show: stored 1000 × 600, seen 600 × 1000
+    Image.new("RGB", (1000, 600), "green").save(photo, exif=exif)
+    assert files.inspect(photo, 40_000_000) == (600, 1000)
+    out = files.write_variant(core.Variant(photo, "phone-480w.jpg", 480), tmp_path / "out", files.Store(None))
+    assert Image.open(out).size == (480, 800)
