@@ -43,6 +43,11 @@ def _content_path(settings) -> Path:
     return Path(os.path.realpath(settings["PATH"]))
 
 
+def _source(content_path: Path, settings, obj) -> Path:
+    """The content file's path under the real content folder (which may be reached by a symlink)."""
+    return content_path / os.path.relpath(os.path.abspath(obj.source_path), os.path.abspath(settings["PATH"]))
+
+
 def _drop_pelicans_alt_warning(record: logging.LogRecord) -> bool:
     """Pelican warns "Empty alt attribute" without a line; this plugin reports it with one."""
     return not str(record.msg).startswith("Empty alt attribute for image")
@@ -67,7 +72,8 @@ def generator_finalized(generator) -> None:
     for obj in all_contents([generator]):
         html = getattr(obj, "_content", None)
         if html and "<img" in html.lower():
-            links -= core.static_links_to_drop(html, content_path, Path(os.path.abspath(obj.source_path)))
+            source = _source(content_path, generator.settings, obj)
+            links -= core.static_links_to_drop(html, content_path, source)
 
 
 # For sitetools.livereload: per object (it sends this for the changed objects only, after Pelican's
@@ -111,7 +117,7 @@ def all_generators_finalized(generators) -> None:
         html = getattr(obj, "_content", None)
         if not html or "<img" not in html.lower():
             continue
-        source = Path(os.path.abspath(obj.source_path))
+        source = _source(content_path, settings, obj)
         result = core.rewrite(
             html, content_path, source, _prefix(settings, obj), widths, sizes, store.size, label
         )
