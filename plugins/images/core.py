@@ -94,13 +94,15 @@ def tag(attrs: dict[str, str | None]) -> str:
 def resolve(src: str, content_path: Path, source_path: Path) -> Resolved:
     """The file `src` (as written in the page at `source_path`) means, confined to `content_path`.
 
-    `content_path` must be resolved (no symlinks). A path that leaves the content folder, directly
-    (``../../x.png``) or through a symbolic link, is `outside`: nothing outside content is read.
+    `content_path` must be resolved (no symlinks). A path that leaves the content folder is
+    `outside` (``../../x.png``) or `link-outside` (a symbolic link in it leads out): nothing outside
+    the content is read.
     """
     if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
         return Resolved("remote")  # another site, or a data: URL
     static_link = bool(_LINK_PREFIX.match(src))
-    rel = _content_relative(unquote(_LINK_PREFIX.sub("", src)), content_path, source_path)
+    path = _LINK_PREFIX.sub("", src).split("?", 1)[0].split("#", 1)[0]
+    rel = _content_relative(unquote(path), content_path, source_path)
     if rel == ".." or rel.startswith("../") or rel.startswith("/"):
         return Resolved("outside", rel, None, static_link)
     real = Path(os.path.realpath(content_path / rel))
@@ -111,8 +113,7 @@ def resolve(src: str, content_path: Path, source_path: Path) -> Resolved:
     return Resolved("ok", rel, real, static_link)
 
 
-def _content_relative(src: str, content_path: Path, source_path: Path) -> str:
-    path = src.split("?", 1)[0].split("#", 1)[0]
+def _content_relative(path: str, content_path: Path, source_path: Path) -> str:
     if path.startswith("/"):
         return posixpath.normpath(path.lstrip("/") or ".")
     folder = posixpath.relpath(source_path.parent.as_posix(), content_path.as_posix())
@@ -252,7 +253,7 @@ def static_links_to_drop(fragment: str, content_path: Path, source_path: Path) -
         where = resolve(src, content_path, source_path)
         if where.static_link and where.kind in BAD:
             bad.add(where.rel)  # and as Pelican spells it (only %20 decoded):
-            raw = _LINK_PREFIX.sub("", src).replace("%20", " ")
+            raw = _LINK_PREFIX.sub("", src).split("?", 1)[0].split("#", 1)[0].replace("%20", " ")
             bad.add(_content_relative(raw, content_path, source_path))
     return bad
 

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,16 +33,26 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+@contextmanager
+def _pillow():
+    """Pillow with its decompression-bomb check off: :func:`inspect` applies IMAGES_MAX_PIXELS itself
+    (from the header, before decoding), with a message for people instead of a warning or traceback."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield Image
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
     """(width, height) of the picture at `path`, decoded in full; :class:`Unreadable` if it is not one."""
     if path.suffix.lower() == ".svg":
         return svg_size(path)
-    from PIL import Image
-
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # our limit below, with a message for people instead of a warning
     try:
-        with Image.open(path) as image:
+        with _pillow() as Image, Image.open(path) as image:
             width, height = image.size
             if width * height > max_pixels:
                 raise Unreadable(
@@ -59,8 +70,6 @@ def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
         raise Unreadable(
             f"cannot be read as an image ({detail}); export it again as JPEG or PNG from your photo app"
         ) from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
     return width, height
 
 
@@ -78,7 +87,7 @@ def svg_size(path: Path) -> tuple[int, int]:
     from .core import attributes
 
     with open(path, "rb") as fh:
-        head = fh.read(4000).decode("utf-8", errors="replace")
+        head = fh.read(16_000).decode("utf-8", errors="replace")
     svg = re.search(r"<svg\b[^>]*>", head)
     if svg:
         attrs = attributes(svg.group(0))
@@ -99,19 +108,14 @@ def svg_size(path: Path) -> tuple[int, int]:
 
 def resize(source: Path, width: int) -> bytes:
     """The picture at `source` made `width` pixels wide, encoded like the original (by its extension)."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    saved = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # already checked against IMAGES_MAX_PIXELS by inspect()
-    try:
-        with Image.open(source) as image:
-            upright = ImageOps.exif_transpose(image) if _turned(image) else image
-            height = max(1, round(upright.height * width / upright.width))
-            resized = upright.resize((width, height), Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            resized.save(out, format=_FORMATS[source.suffix.lower()], optimize=True)
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
+    with _pillow() as Image, Image.open(source) as image:  # its size was checked by inspect()
+        upright = ImageOps.exif_transpose(image) if _turned(image) else image
+        height = max(1, round(upright.height * width / upright.width))
+        resized = upright.resize((width, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        resized.save(out, format=_FORMATS[source.suffix.lower()], optimize=True)
     data = out.getvalue()
     if not data:
         raise Unreadable("could not be resized: the encoder wrote nothing")
