@@ -17,6 +17,7 @@ import posixpath
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 import diagnostics
 from pelican_content import all_contents, forget_memoized
@@ -30,6 +31,7 @@ class _Build:
     def __init__(self) -> None:
         self.store: files.Store | None = None
         self.variants: list[core.Variant] = []
+        self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
 
 
 _build = _Build()
@@ -65,15 +67,30 @@ def initialized(pelican) -> None:
 def generator_finalized(generator) -> None:
     """Keep Pelican from copying (or failing to find) {static} images that are missing or outside
     the content: the same fault, reported by :func:`all_generators_finalized` with its line."""
-    links = generator.context.get("static_links")
-    if not links:
-        return
+    if isinstance(generator, ArticlesGenerator):  # the first of the two: a new build
+        _build.bad_paths = set()
     content_path = _content_path(generator.settings)
     for obj in all_contents([generator]):
         html = getattr(obj, "_content", None)
         if html and "<img" in html.lower():
             source = _source(content_path, generator.settings, obj)
-            links -= core.static_links_to_drop(html, content_path, source)
+            _build.bad_paths |= core.bad_paths(html, content_path, source)
+    generator.context.get("static_links", set()).difference_update(_build.bad_paths)
+
+
+def static_generator_finalized(generator) -> None:
+    """A picture in the static folders that is a symbolic link out of the content: never copied."""
+    content_path = _content_path(generator.settings)
+    label = diagnostics.relpath(generator.settings["PATH"]) or "content"
+    kept = []
+    for static in generator.staticfiles:
+        problem = core.outside_static_file(static.source_path, content_path, label)
+        if problem is None:
+            kept.append(static)
+        elif static.relative_source_path not in _build.bad_paths:  # else its article's line says it
+            # named as it is in content/ (diagnostics.relpath would follow the link out)
+            diagnostics.error(f"{label}/{static.relative_source_path}", None, problem, CHECK)
+    generator.staticfiles[:] = kept
 
 
 # For sitetools.livereload: per object (it sends this for the changed objects only, after Pelican's
@@ -165,6 +182,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(generator_finalized)
     signals.page_generator_finalized.connect(generator_finalized)
+    signals.static_generator_finalized.connect(static_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)
     signals.feed_generated.connect(feed_generated)

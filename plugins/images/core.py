@@ -245,13 +245,14 @@ def rewrite(
     return result
 
 
-def static_links_to_drop(fragment: str, content_path: Path, source_path: Path) -> set[str]:
-    """The {static}/{attach} image paths of `fragment` that are missing or outside the content."""
+def bad_paths(fragment: str, content_path: Path, source_path: Path) -> set[str]:
+    """The image paths (relative to content) of `fragment` that are missing or lead out of the content,
+    as this module and as Pelican's {static} links spell them."""
     bad = set()
     for match in IMG_RE.finditer(fragment):
         src = attributes(match.group(0)).get("src") or ""
         where = resolve(src, content_path, source_path)
-        if where.static_link and where.kind in BAD:
+        if where.kind in BAD:
             bad.add(where.rel)  # and as Pelican spells it (only %20 decoded):
             raw = _LINK_PREFIX.sub("", src).split("?", 1)[0].split("#", 1)[0].replace("%20", " ")
             bad.add(_content_relative(raw, content_path, source_path))
@@ -282,6 +283,19 @@ def line_of_use(text: str, src: str, nth: int) -> int | None:
 def variant_name(rel: str, width: int) -> str:
     stem, ext = posixpath.splitext(rel)
     return f"{stem}-{width}w{ext}"
+
+
+def outside_static_file(source_path: str, content_path: Path, content_label: str) -> str | None:
+    """Why Pelican must not copy the picture at `source_path` into the site: a symbolic link out of
+    the content (it would publish that file, whatever it is), else None."""
+    if not source_path.lower().endswith(PICTURES):
+        return None
+    if Path(os.path.realpath(source_path)).is_relative_to(content_path):
+        return None
+    return (
+        f"is a symbolic link to a file outside {content_label}/, which the build would copy into the site; "
+        "replace the link with the picture itself"
+    )
 
 
 def check_settings(settings: dict) -> list[str]:

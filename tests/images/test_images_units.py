@@ -232,3 +232,15 @@ def test_a_phone_photo_stored_sideways_keeps_its_shape(tmp_path: Path):
     assert files.inspect(photo, 40_000_000) == (600, 1000)
     out = files.write_variant(core.Variant(photo, "phone-480w.jpg", 480), tmp_path / "out", files.Store(None))
     assert Image.open(out).size == (480, 800)
+
+
+def test_a_static_picture_linked_from_outside_is_named(content: Path, tmp_path):
+    (tmp_path / "secret.txt").write_text("secret")
+    (content / "images" / "holiday.png").symlink_to(tmp_path / "secret.txt")
+    png_file(content / "images" / "real.png")
+    (content / "notes.txt").symlink_to(tmp_path / "secret.txt")  # not a picture: not this plugin's
+    assert "symbolic link to a file outside content/" in core.outside_static_file(
+        str(content / "images" / "holiday.png"), content, "content"
+    )
+    assert core.outside_static_file(str(content / "images" / "real.png"), content, "content") is None
+    assert core.outside_static_file(str(content / "notes.txt"), content, "content") is None
