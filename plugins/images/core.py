@@ -54,9 +54,6 @@ class Result:
     html: str
     variants: list[Variant] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: paths (relative to content) of {static}/{attach} images that are missing or outside content:
-    #: Pelican must not try to copy them (its own messages would repeat ours without a line)
-    bad_links: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -215,9 +212,8 @@ def rewrite(
                 f"the image '{src}' is on another site and has no width and height: save it in "
                 f"{content_label}/images/ and write {EXAMPLE}, or add width and height"
             )
-        if where.kind in BAD and where.static_link:
-            result.bad_links.add(where.rel)
-            attrs["src"] = _LINK_PREFIX.sub("", src)  # Pelican would only repeat the error, without a line
+        if where.kind in BAD and where.static_link:  # see bad_paths(): Pelican must not look for it
+            attrs["src"] = _LINK_PREFIX.sub("", src)  # (it would only repeat the error, without a line)
         if size and not (attrs.get("width") and attrs.get("height")):
             attrs["width"], attrs["height"] = str(size[0]), str(size[1])
         above_fold = first and match.start() < fold_at
