@@ -1,26 +1,101 @@
 """Content images: every <img> in an article or page gets its width and height (no layout shift),
 ``loading="lazy"`` below the fold (the first image before the first h2 loads at once), resized copies
-with ``srcset``/``sizes`` (IMAGES_WIDTHS, IMAGES_SIZES) and must have alt text: a missing or empty
-alt fails the build with the file and line.
+with ``srcset``/``sizes`` (IMAGES_WIDTHS, IMAGES_SIZES) and must have alt text. A picture must be a
+readable file inside the content folder, of at most IMAGES_MAX_PIXELS pixels; anything else fails
+the build with one error naming the file and line.
 
-Pelican glue only (``core`` has the rules). Runs after every generator (the HTML is final), writes
-the resized copies when the build has finished, keeping them in CACHE_PATH/images between builds.
+Pelican glue only (``core`` has the rules, ``files`` reads pictures and keeps the cache). Runs after
+every generator (the HTML is final) and writes the resized copies into the build's output folder
+only, and only when the build has no error, keeping them in CACHE_PATH/images between builds.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import posixpath
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 import diagnostics
 from pelican_content import all_contents, forget_memoized
 
-from . import core
+from . import core, files
 
 CHECK = "images"
-_variants: list[core.Variant] = []
+
+
+class _Build:
+    def __init__(self) -> None:
+        self.store: files.Store | None = None
+        self.variants: list[core.Variant] = []
+        self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
+
+
+_build = _Build()
+
+
+def _setting(settings, name):
+    return settings.get(name, core.DEFAULTS[name])
+
+
+def _content_path(settings) -> Path:
+    return Path(os.path.realpath(settings["PATH"]))
+
+
+def _source(content_path: Path, settings, obj) -> Path:
+    """The content file's path under the real content folder (which may be reached by a symlink)."""
+    return content_path / os.path.relpath(os.path.abspath(obj.source_path), os.path.abspath(settings["PATH"]))
+
+
+def _drop_pelicans_alt_warning(record: logging.LogRecord) -> bool:
+    """Pelican warns "Empty alt attribute" without a line; this plugin reports it with one."""
+    return not str(record.msg).startswith("Empty alt attribute for image")
+
+
+def initialized(pelican) -> None:
+    problems = core.check_settings(pelican.settings)
+    if problems:
+        for problem in problems:
+            diagnostics.error("", None, f"setting {problem}", check=CHECK)
+        raise diagnostics.ReportedError("pelicanconf.py", "the IMAGES_* settings are wrong: see above")
+    logging.getLogger("pelican.readers").addFilter(_drop_pelicans_alt_warning)
+
+
+def generator_finalized(generator) -> None:
+    """Keep Pelican from copying (or failing to find) {static} images that are missing or outside
+    the content: the same fault, reported by :func:`all_generators_finalized` with its line."""
+    if isinstance(generator, ArticlesGenerator):  # the first of the two: a new build
+        _build.bad_paths = set()
+    content_path = _content_path(generator.settings)
+    for obj in all_contents([generator]):
+        html = getattr(obj, "_content", None)
+        if html and "<img" in html.lower():
+            source = _source(content_path, generator.settings, obj)
+            _build.bad_paths |= core.bad_paths(html, content_path, source)
+    generator.context.get("static_links", set()).difference_update(_build.bad_paths)
+
+
+def static_generator_finalized(generator) -> None:
+    """A picture in the static folders that is a symbolic link out of the content: never copied."""
+    content_path = _content_path(generator.settings)
+    label = diagnostics.relpath(generator.settings["PATH"]) or "content"
+    kept = []
+    for static in generator.staticfiles:
+        problem = core.outside_static_file(static.source_path, content_path, label)
+        if problem is None:
+            kept.append(static)
+        elif static.relative_source_path not in _build.bad_paths:  # else its article's line says it
+            # named as it is in content/ (diagnostics.relpath would follow the link out)
+            diagnostics.error(f"{label}/{static.relative_source_path}", None, problem, CHECK)
+    generator.staticfiles[:] = kept
+
+
+# For sitetools.livereload: per object (it sends this for the changed objects only, after Pelican's
+# static files are read, so in the preview Pelican may add its own line about a missing {static} image).
+generator_finalized.live_reload_scope = "object"
 
 
 def _prefix(settings, obj) -> str:
@@ -30,34 +105,70 @@ def _prefix(settings, obj) -> str:
     return settings.get("SITEURL", "").rstrip("/") + "/"
 
 
+def _report(obj, problems: list[core.Problem]) -> None:
+    try:
+        with open(obj.source_path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    for problem in problems:
+        line = core.line_of_use(text, problem.src, problem.nth)
+        diagnostics.error(obj.source_path, line, problem.message, CHECK)
+
+
 def all_generators_finalized(generators) -> None:
-    _variants.clear()
+    _build.variants = []
     if not generators:
         return
     settings = generators[0].settings
-    widths = settings.get("IMAGES_WIDTHS", core.DEFAULTS["IMAGES_WIDTHS"])
-    sizes = settings.get("IMAGES_SIZES", core.DEFAULTS["IMAGES_SIZES"])
-    content_path = Path(settings["PATH"]).resolve()
+    widths = _setting(settings, "IMAGES_WIDTHS")
+    sizes = _setting(settings, "IMAGES_SIZES")
+    content_path = _content_path(settings)
+    label = diagnostics.relpath(settings["PATH"]) or "content"
+    store = _build.store = files.Store(
+        cache=Path(settings.get("CACHE_PATH", ".cache")) / "images",
+        load=bool(settings.get("LOAD_CONTENT_CACHE", True)),
+        max_pixels=_setting(settings, "IMAGES_MAX_PIXELS"),
+    )
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)
         if not html or "<img" not in html.lower():
             continue
-        source = Path(obj.source_path).resolve()
-        result = core.rewrite(html, content_path, source, _prefix(settings, obj), widths, sizes)
-        for needle, message in result.problems:
-            diagnostics.error(obj.source_path, diagnostics.line_of(obj.source_path, needle), message, CHECK)
+        source = _source(content_path, settings, obj)
+        result = core.rewrite(
+            html, content_path, source, _prefix(settings, obj), widths, sizes, store.size, label
+        )
+        _report(obj, result.problems)
         obj._content = result.html
         forget_memoized(obj)
-        _variants.extend(result.variants)
+        _build.variants.extend(result.variants)
 
 
 def finalized(pelican) -> None:
-    cache = Path(pelican.settings.get("CACHE_PATH", ".cache")) / "images"
-    done = set()
-    for variant in _variants:
-        if variant.save_as not in done:
+    store, variants = _build.store, _build.variants
+    _build.store, _build.variants = None, []
+    if store is None:
+        return
+    if not diagnostics.COLLECTOR.errors:  # a failing build writes nothing (its output is thrown away)
+        output = Path(pelican.output_path)
+        done = set()
+        for variant in variants:
+            if variant.save_as in done:
+                continue
             done.add(variant.save_as)
-            core.write_variant(variant, Path(pelican.output_path), cache)
+            try:
+                files.write_variant(variant, output, store)
+            except Exception as exc:  # a picture Pillow can read but not resize: say which, no traceback
+                message = f"cannot make the {variant.width} px copy: {exc}"
+                diagnostics.error(variant.source, None, message, CHECK)
+    if store.damaged:
+        diagnostics.warning(
+            store.cache,
+            None,
+            f"{len(store.damaged)} damaged image cache entr{'y' if len(store.damaged) == 1 else 'ies'} "
+            f"(empty, truncated or altered; first: {store.damaged[0].name}) discarded and made again",
+            CHECK,
+        )
 
 
 def feed_generated(context, feed) -> None:
@@ -68,6 +179,10 @@ def feed_generated(context, feed) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.article_generator_finalized.connect(generator_finalized)
+    signals.page_generator_finalized.connect(generator_finalized)
+    signals.static_generator_finalized.connect(static_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)
     signals.feed_generated.connect(feed_generated)

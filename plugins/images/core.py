@@ -1,44 +1,76 @@
 """Content images: alt text required, intrinsic width/height, lazy loading below the fold, responsive sizes.
 
-Pure Python (Pillow for sizes and resizing). :func:`rewrite` takes a page's HTML and returns it with
-every ``<img>`` completed, the resized copies to write, and the problems to report.
+Pure Python, no Pelican and no Pillow here (``files`` reads the pictures). :func:`resolve` finds the
+file an ``<img src>`` means, inside the content folder only; :func:`rewrite` takes a page's HTML and
+returns it with every ``<img>`` completed, the resized copies to write, and one problem per fault.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
+import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 DEFAULTS = {
     "IMAGES_WIDTHS": [480, 800, 1200],  # widths (px) of the resized copies of each raster image
     "IMAGES_SIZES": "(min-width: 46rem) 42rem, 100vw",  # the `sizes` attribute: the text column's width
+    "IMAGES_MAX_PIXELS": 40_000_000,  # larger pictures fail the build (a 40-megapixel photo is plenty)
 }
 RESIZABLE = (".png", ".jpg", ".jpeg", ".webp")
+PICTURES = (*RESIZABLE, ".gif", ".svg", ".avif")  # what "did you mean" looks for
 IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 _LINK_PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
 _ABOVE_FOLD_RE = re.compile(r"<h2\b", re.I)
+BAD = ("outside", "link-outside", "missing")  # kinds of Resolved that Pelican must not look for
+EXAMPLE = "![What the photo shows]({static}/images/NAME.jpg)"
+
+
+class Unreadable(Exception):
+    """A file that is not a picture this site can use; the message says why, for the writer."""
 
 
 @dataclass(frozen=True)
 class Variant:
-    source: Path  # the original file
-    save_as: str  # where the copy goes, relative to the output folder
+    source: Path  # the original file (inside the content folder)
+    save_as: str  # where the copy goes, relative to the output folder (never outside it)
     width: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    src: str  # the src as written, to find the line by
+    nth: int  # which use of that src in the page (0: the first), for the line
+    message: str
 
 
 @dataclass
 class Result:
     html: str
     variants: list[Variant] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (text to find the line by, message)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a src leads: `remote` (another site, data:), `ok`, `missing`, `outside` the content, or
+    `link-outside` (a symbolic link in the content to a file outside it)."""
+
+    kind: str
+    rel: str = ""  # relative to the content folder, normalised
+    file: Path | None = None  # the real file (ok only)
+    static_link: bool = False  # written with {static}/{attach}/{filename}
 
 
 def attributes(tag: str) -> dict[str, str | None]:
     """The attributes of one start tag, unescaped, in order."""
+    from html.parser import HTMLParser
+
     found: dict[str, str | None] = {}
 
     class _P(HTMLParser):
@@ -56,48 +88,66 @@ def tag(attrs: dict[str, str | None]) -> str:
     return "<img " + " ".join(parts) + ">"
 
 
-def source_file(src: str, content_path: Path, source_path: Path) -> tuple[Path, str] | None:
-    """(the image file in content/, its path in the output) for a local src, else None."""
+def resolve(src: str, content_path: Path, source_path: Path) -> Resolved:
+    """The file `src` (as written in the page at `source_path`) means, confined to `content_path`.
+
+    `content_path` must be resolved (no symlinks). A path that leaves the content folder is
+    `outside` (``../../x.png``) or `link-outside` (a symbolic link in it leads out): nothing outside
+    the content is read.
+    """
     if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
-        return None  # another site, or a data: URL
+        return Resolved("remote")  # another site, or a data: URL
+    static_link = bool(_LINK_PREFIX.match(src))
     path = _LINK_PREFIX.sub("", src).split("?", 1)[0].split("#", 1)[0]
+    rel = _content_relative(unquote(path), content_path, source_path)
+    if rel == ".." or rel.startswith("../") or rel.startswith("/"):
+        return Resolved("outside", rel, None, static_link)
+    real = Path(os.path.realpath(content_path / rel))
+    if not real.is_relative_to(content_path):
+        return Resolved("link-outside", rel, None, static_link)
+    if not real.is_file():
+        return Resolved("missing", rel, None, static_link)
+    return Resolved("ok", rel, real, static_link)
+
+
+def _content_relative(path: str, content_path: Path, source_path: Path) -> str:
     if path.startswith("/"):
-        rel = path.lstrip("/")
-    else:
-        folder = posixpath.relpath(source_path.parent.as_posix(), content_path.as_posix())
-        rel = posixpath.normpath(posixpath.join(folder, path))
-    file = content_path / rel
-    return (file, rel) if file.is_file() else None
+        return posixpath.normpath(path.lstrip("/") or ".")
+    folder = posixpath.relpath(source_path.parent.as_posix(), content_path.as_posix())
+    return posixpath.normpath(posixpath.join(folder, path))
 
 
-def image_size(file: Path) -> tuple[int, int] | None:
-    if file.suffix.lower() == ".svg":
-        return _svg_size(file)
-    from PIL import Image
-
-    try:
-        with Image.open(file) as image:
-            return image.size
-    except OSError:
-        return None
-
-
-def _svg_size(file: Path) -> tuple[int, int] | None:
-    head = file.read_text(encoding="utf-8", errors="replace")[:2000]
-    svg = re.search(r"<svg\b[^>]*>", head)
-    if not svg:
-        return None
-    attrs = attributes(svg.group(0))
-    try:
-        return int(float(attrs["width"])), int(float(attrs["height"]))
-    except (KeyError, TypeError, ValueError):
-        box = (attrs.get("viewbox") or "").split()
-        return (int(float(box[2])), int(float(box[3]))) if len(box) == 4 else None
+def suggestion(rel: str, content_path: Path) -> str | None:
+    """The picture in content the writer probably meant by `rel` (another folder, case, extension)."""
+    known: list[str] = []
+    for folder, dirs, files in os.walk(content_path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(PICTURES):
+                known.append(posixpath.relpath(posixpath.join(Path(folder).as_posix(), name), content_path))
+    base = posixpath.basename(rel).lower()
+    same_name = [k for k in known if posixpath.basename(k).lower() == base]
+    if same_name:
+        return same_name[0]
+    close = difflib.get_close_matches(rel, known, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    by_base = {posixpath.basename(k).lower(): k for k in known}
+    close = difflib.get_close_matches(base, list(by_base), n=1, cutoff=0.75)
+    return by_base[close[0]] if close else None
 
 
-def variant_name(rel: str, width: int) -> str:
-    stem, ext = posixpath.splitext(rel)
-    return f"{stem}-{width}w{ext}"
+def not_found_message(rel: str, guess: str | None, content_label: str, written_relative: bool) -> str:
+    """`image 'images/x.jpg' not found in content/images/ (did you mean 'images/x.jpeg'?)`."""
+    folder = posixpath.dirname(rel)
+    where = f"{content_label}/{folder}/" if folder else f"{content_label}/"
+    if not guess:
+        hint = f"put the file in {content_label}/images/ and write {EXAMPLE}"
+        return f"image '{rel}' not found in {where}; {hint}"
+    message = f"image '{rel}' not found in {where} (did you mean '{guess}'?)"
+    if written_relative:  # a path from the article's folder: show the form that works from anywhere
+        message += f"; write it as {{static}}/{guess}"
+    return message
 
 
 def rewrite(
@@ -107,46 +157,83 @@ def rewrite(
     url_prefix: str,
     widths: list[int],
     sizes: str,
+    probe: Callable[[Path], tuple[int, int]],
+    content_label: str = "content",
 ) -> Result:
-    """Complete every <img> of `fragment`; `url_prefix` leads to the site root ("../../" or SITEURL/)."""
+    """Complete every <img> of `fragment`; `url_prefix` leads to the site root ("../../" or SITEURL/).
+
+    `probe(file)` gives a picture's (width, height) or raises :class:`Unreadable`.
+    """
     result = Result(fragment)
     fold = _ABOVE_FOLD_RE.search(fragment)
     fold_at = fold.start() if fold else len(fragment)
     first = True
+    uses: dict[str, int] = {}
 
     def complete(match: re.Match) -> str:
         nonlocal first
         attrs = attributes(match.group(0))
         src = attrs.get("src") or ""
-        where = posixpath.basename(src) or match.group(0)
+        nth = uses.get(src, 0)
+        uses[src] = nth + 1
+
+        def problem(message: str) -> None:
+            result.problems.append(Problem(src, nth, message))
+
         if not (attrs.get("alt") or "").strip():
-            result.problems.append(
-                (
-                    where,
-                    f"the image '{src}' has no alt text: describe what it shows for people who cannot "
-                    'see it, as ![a runner stretching her calf](...) or alt="..."',
-                )
+            shown = src or "NAME.jpg"
+            problem(
+                f"the image '{src}' has no alt text: describe what it shows for people who cannot see it, "
+                f'as ![What the photo shows]({shown}) (in HTML: alt="What the photo shows")'
             )
-        found = source_file(src, content_path, source_path)
-        size = image_size(found[0]) if found else None
+        where = resolve(src, content_path, source_path)
+        size = None
+        if not src.strip():
+            where = Resolved("empty")
+            problem(f"an image has no file to show: write {EXAMPLE}")
+        elif where.kind in ("outside", "link-outside"):
+            how = "is outside" if where.kind == "outside" else "is a symbolic link to a file outside"
+            name = posixpath.basename(where.rel) or "NAME.jpg"
+            problem(
+                f"image '{src}' {how} {content_label}/: a picture must be a file in {content_label}/; copy "
+                f"it into {content_label}/images/ and write ![What the photo shows]({{static}}/images/{name})"
+            )
+        elif where.kind == "missing":
+            relative = not (where.static_link or src.startswith("/"))
+            guess = suggestion(where.rel, content_path)
+            problem(not_found_message(where.rel, guess, content_label, relative))
+        elif where.kind == "ok":
+            try:
+                size = probe(where.file)
+            except Unreadable as exc:
+                problem(f"image '{where.rel}' ({content_label}/{where.rel}) {exc}")
+        elif not (attrs.get("width") and attrs.get("height")):
+            problem(
+                f"the image '{src}' is on another site and has no width and height: save it in "
+                f"{content_label}/images/ and write {EXAMPLE}, or add width and height"
+            )
+        if where.kind in BAD and where.static_link:  # see bad_paths(): Pelican must not look for it
+            attrs["src"] = _LINK_PREFIX.sub("", src)  # (it would only repeat the error, without a line)
         if size and not (attrs.get("width") and attrs.get("height")):
             attrs["width"], attrs["height"] = str(size[0]), str(size[1])
-        elif not found and not (attrs.get("width") and attrs.get("height")):
-            result.problems.append(
-                (where, f"the image '{src}' has no width and height and is not a local file")
-            )
         above_fold = first and match.start() < fold_at
         first = False
         attrs.setdefault("loading", "eager" if above_fold else "lazy")
         attrs.setdefault("decoding", "async")
-        if found and size and found[0].suffix.lower() in RESIZABLE and "srcset" not in attrs:
-            file, rel = found
+        if size and where.file.suffix.lower() in RESIZABLE and "srcset" not in attrs:
             smaller = [w for w in sorted(set(widths)) if w < size[0]]
+            taken = [n for n in (variant_name(where.rel, w) for w in smaller) if (content_path / n).exists()]
+            if taken:  # the copy would replace that file in the output: a different picture shown
+                problem(
+                    f"image '{where.rel}' gets resized copies named like {taken[0]}, but "
+                    f"{content_label}/{taken[0]} is another file; rename that file (not ending in -NNNw)"
+                )
+                smaller = []
             if smaller:
                 for width in smaller:
-                    result.variants.append(Variant(file, variant_name(rel, width), width))
-                candidates = [f"{url_prefix}{variant_name(rel, w)} {w}w" for w in smaller]
-                attrs["srcset"] = ", ".join([*candidates, f"{url_prefix}{rel} {size[0]}w"])
+                    result.variants.append(Variant(where.file, variant_name(where.rel, width), width))
+                candidates = [f"{url_prefix}{variant_name(where.rel, w)} {w}w" for w in smaller]
+                attrs["srcset"] = ", ".join([*candidates, f"{url_prefix}{where.rel} {size[0]}w"])
                 attrs["sizes"] = sizes
         return tag(attrs)
 
@@ -154,27 +241,74 @@ def rewrite(
     return result
 
 
-def write_variant(variant: Variant, output: Path, cache: Path | None) -> Path:
-    """Write one resized copy into `output` (reusing a cached copy made from the same file)."""
-    from PIL import Image
+def bad_paths(fragment: str, content_path: Path, source_path: Path) -> set[str]:
+    """The image paths (relative to content) of `fragment` that are missing or lead out of the content,
+    as this module and as Pelican's {static} links spell them."""
+    bad = set()
+    for match in IMG_RE.finditer(fragment):
+        src = attributes(match.group(0)).get("src") or ""
+        where = resolve(src, content_path, source_path)
+        if where.kind in BAD:
+            bad.add(where.rel)  # and as Pelican spells it (only %20 decoded):
+            raw = _LINK_PREFIX.sub("", src).split("?", 1)[0].split("#", 1)[0].replace("%20", " ")
+            bad.add(_content_relative(raw, content_path, source_path))
+    return bad
 
-    target = output / variant.save_as
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stat = variant.source.stat()
-    cached = None
-    if cache:
-        cached = cache / f"{stat.st_size}-{int(stat.st_mtime)}-{variant.width}-{variant.source.name}"
-        if cached.is_file():
-            target.write_bytes(cached.read_bytes())
-            return target
-    with Image.open(variant.source) as image:
-        height = round(image.height * variant.width / image.width)
-        resized = image.resize((variant.width, height), Image.Resampling.LANCZOS)
-        resized.save(target, optimize=True)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(target.read_bytes())
-    return target
+
+def line_of_use(text: str, src: str, nth: int) -> int | None:
+    """1-based line of the `nth` use (0: first) of `src` in the source `text`, else of its file name."""
+    for needle in (src, posixpath.basename(src)):
+        if not needle:
+            continue
+        # the whole path, not the tail of a longer one (images/x.jpg inside ../images/x.jpg)
+        pattern = re.compile(r"(?<![\w./%-])" + re.escape(needle) + r"(?![\w/%-])")
+        seen = 0
+        last = None
+        for number, line in enumerate(text.splitlines(), 1):
+            count = len(pattern.findall(line))
+            if count:
+                last = number
+                if seen + count > nth:
+                    return number
+                seen += count
+        if last:
+            return last
+    return None
+
+
+def variant_name(rel: str, width: int) -> str:
+    stem, ext = posixpath.splitext(rel)
+    return f"{stem}-{width}w{ext}"
+
+
+def outside_static_file(source_path: str, content_path: Path, content_label: str) -> str | None:
+    """Why Pelican must not copy the picture at `source_path` into the site: a symbolic link out of
+    the content (it would publish that file, whatever it is), else None."""
+    if not source_path.lower().endswith(PICTURES):
+        return None
+    if Path(os.path.realpath(source_path)).is_relative_to(content_path):
+        return None
+    return (
+        f"is a symbolic link to a file outside {content_label}/, which the build would copy into the site; "
+        "replace the link with the picture itself"
+    )
+
+
+def check_settings(settings: dict) -> list[str]:
+    """What is wrong with the IMAGES_* settings, as `NAME = value: what to do` lines."""
+    problems = []
+    widths = settings.get("IMAGES_WIDTHS", DEFAULTS["IMAGES_WIDTHS"])
+    if not isinstance(widths, (list, tuple)) or not all(
+        isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths
+    ):
+        problems.append(f"IMAGES_WIDTHS = {widths!r}: must be a list of widths in pixels, e.g. [480, 800]")
+    sizes = settings.get("IMAGES_SIZES", DEFAULTS["IMAGES_SIZES"])
+    if not isinstance(sizes, str) or not sizes.strip():
+        problems.append(f"IMAGES_SIZES = {sizes!r}: must be the `sizes` text, e.g. '100vw'")
+    limit = settings.get("IMAGES_MAX_PIXELS", DEFAULTS["IMAGES_MAX_PIXELS"])
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+        problems.append(f"IMAGES_MAX_PIXELS = {limit!r}: must be a whole number of pixels, e.g. 40_000_000")
+    return problems
 
 
 def strip_responsive(fragment: str) -> str:

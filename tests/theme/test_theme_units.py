@@ -1,15 +1,12 @@
-"""The theme-data plugins' pure modules: reading aids, related articles, templates, content images."""
+"""The theme-data plugins' pure modules: reading aids, related articles, templates
+(content images: tests/images/)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from PIL import Image
-
-from images import core as images
 from layouts.core import choices, problem
 from reading import core as reading
 from related.core import neighbours, related, related_all
@@ -120,29 +117,3 @@ def test_unknown_template_names_the_choices_with_a_hint():
         "unknown template 'contcat' in 'template: contcat' (did you mean 'contact'?); "
         "the theme's templates are: article, contact, page"
     )
-
-
-def test_images_get_size_lazy_loading_and_srcset_and_missing_alt_is_a_problem(tmp_path: Path):
-    content = tmp_path / "content"
-    (content / "images").mkdir(parents=True)
-    (content / "articles").mkdir()
-    Image.new("RGB", (1000, 500), "#0b6e4f").save(content / "images" / "stretch.png")
-    html = (
-        '<p><img alt="A green square" src="{static}/images/stretch.png"></p><h2 id="x">X</h2>'
-        '<p><img alt="" src="../images/stretch.png"></p>'
-    )
-    result = images.rewrite(html, content, content / "articles" / "a.md", "../../", [480, 800, 1200], "100vw")
-    first, second = images.IMG_RE.findall(result.html)
-    a, b = images.attributes(first), images.attributes(second)
-    assert (a["width"], a["height"], a["loading"]) == ("1000", "500", "eager")  # above the fold
-    assert b["loading"] == "lazy"
-    assert a["srcset"] == (
-        "../../images/stretch-480w.png 480w, ../../images/stretch-800w.png 800w, "
-        "../../images/stretch.png 1000w"
-    )
-    assert [v.save_as for v in result.variants][:2] == ["images/stretch-480w.png", "images/stretch-800w.png"]
-    ((needle, message),) = result.problems
-    assert needle == "stretch.png" and "has no alt text" in message
-    out = images.write_variant(result.variants[0], tmp_path / "output", tmp_path / "cache")
-    assert Image.open(out).size == (480, 240)
-    assert "srcset" not in images.strip_responsive(result.html)
