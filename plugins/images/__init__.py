@@ -18,6 +18,7 @@ import diagnostics
 from pelican_content import all_contents, forget_memoized
 
 from . import core
+from .settings import DEFAULTS
 
 CHECK = "images"
 _variants: list[core.Variant] = []
@@ -35,8 +36,8 @@ def all_generators_finalized(generators) -> None:
     if not generators:
         return
     settings = generators[0].settings
-    widths = settings.get("IMAGES_WIDTHS", core.DEFAULTS["IMAGES_WIDTHS"])
-    sizes = settings.get("IMAGES_SIZES", core.DEFAULTS["IMAGES_SIZES"])
+    widths = settings.get("IMAGES_WIDTHS", DEFAULTS["IMAGES_WIDTHS"])
+    sizes = settings.get("IMAGES_SIZES", DEFAULTS["IMAGES_SIZES"])
     content_path = Path(settings["PATH"]).resolve()
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)

@@ -13,10 +13,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-DEFAULTS = {
-    "IMAGES_WIDTHS": [480, 800, 1200],  # widths (px) of the resized copies of each raster image
-    "IMAGES_SIZES": "(min-width: 46rem) 42rem, 100vw",  # the `sizes` attribute: the text column's width
-}
 RESIZABLE = (".png", ".jpg", ".jpeg", ".webp")
 IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 _LINK_PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
