@@ -228,6 +228,9 @@ def one_of(choices: Sequence[str] | Callable[[Mapping[str, Any]], Sequence[str]]
 
 def check(settings: Mapping[str, Any], declared: Iterable[Setting | Retired]) -> list[Problem]:
     """Every problem with the declared settings' values (defaults for those not set)."""
+    declared = list(declared)
+    defaults = {i.name: i.default for i in declared if isinstance(i, Setting) and i.default is not REQUIRED}
+    settings = {**defaults, **settings}  # a check that compares with another setting sees its default
     problems = []
     for item in declared:
         if isinstance(item, Retired):

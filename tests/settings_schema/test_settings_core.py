@@ -161,6 +161,9 @@ def test_a_check_can_compare_with_another_setting():
     target = Setting("AGE_TARGET", 11, "target", number(0))
     limit = Setting("AGE_LIMIT", 14, "limit", number(0, at_least="AGE_TARGET"))
     assert problems({"AGE_TARGET": 12.5}, target, limit) == []
+    assert problems({"AGE_LIMIT": 9}, target, limit) == [  # the target's default counts
+        "AGE_LIMIT = 9 is less than AGE_TARGET (11); make it 11 or more"
+    ]
     assert problems({"AGE_TARGET": 15}, target, limit) == [
         "AGE_LIMIT = 14 is less than AGE_TARGET (15); make it 15 or more"
     ]
