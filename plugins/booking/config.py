@@ -1,4 +1,4 @@
-"""The booking settings, checked once at start-up: targets, the default, campaign tags, the clinic's phone.
+"""The booking settings inside their dicts, checked once at start-up: targets, campaign tags, the clinic.
 
 Pure Python (no Pelican import). :func:`load` turns the settings into a :class:`BookingConfig` or a
 list of problems, each naming the setting to fix; nothing bad is silently replaced by a default.

@@ -21,6 +21,7 @@ import difflib
 import io
 import os
 import re
+import sys
 import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -307,9 +308,6 @@ class Source:
         self.path = Path(path)
         self._where = self._scan(self.path, set())
 
-    def names(self) -> set[str]:
-        return set(self._where)
-
     def locate(self, name: str, keys: tuple = ()) -> tuple[Path, int] | None:
         """(file, line) of the assignment of `name`, or of `keys` inside its dict literal."""
         found = self._where.get(name)
@@ -355,8 +353,8 @@ class Source:
                     else:
                         where[name] = _Assignment(path, stmt.lineno, None)
             elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
-                module = path.parent / (stmt.module.replace(".", "/") + ".py")
-                if not module.is_file():
+                module = _module_file(stmt.module, path.parent)
+                if module is None:
                     continue
                 theirs = self._scan(module, seen)
                 seen.discard(module.resolve())
@@ -366,6 +364,18 @@ class Source:
                     elif alias.name in theirs:
                         where[alias.asname or alias.name] = theirs[alias.name]
         return where
+
+
+def _module_file(name: str, folder: Path) -> Path | None:
+    """The file of a settings module that a settings file imports: beside it, or on the import path
+    within the working directory (a test's settings importing the project's)."""
+    rel = name.replace(".", "/") + ".py"
+    here = Path.cwd().resolve()
+    for base in (folder, *(Path(entry or ".").resolve() for entry in sys.path)):
+        candidate = base / rel
+        if candidate.is_file() and (base == folder or candidate.is_relative_to(here)):
+            return candidate
+    return None
 
 
 def _statements(body: list[ast.stmt]):

@@ -237,3 +237,13 @@ def test_defaults_as_the_readme_writes_them():
     assert literal({"source": "x"}) == '{"source": "x"}'
     assert literal(None) == "None"
     assert literal(REQUIRED) == "required"
+
+
+def test_a_settings_module_imported_from_elsewhere_in_the_project(tmp_path, monkeypatch):
+    """tests/publish/testconf.py imports publishconf from the project folder (on sys.path)."""
+    base = write(tmp_path, "pelicanconf.py", "RELATED_MAX_ARTICLES = 2\n")
+    (tmp_path / "tests").mkdir()
+    other = write(tmp_path / "tests", "testconf.py", "from pelicanconf import *\nSITEURL = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert Source(other).locate("RELATED_MAX_ARTICLES") == (base.resolve(), 1)
