@@ -1,12 +1,14 @@
 """Settings of the clinical plugin, each declared once (checked at start-up by settings_schema).
 
-What a person in PEOPLE must have is checked by :func:`clinical.people.load_people` when the plugin
-starts.
+What a person in PEOPLE must have is checked by :func:`clinical.people.load_people`, run here as
+:func:`check` so that a problem names the line of the person's entry.
 """
 
 from __future__ import annotations
 
 from settings_schema import Setting, folder, list_of_text, mapping, number, text, whole_number
+
+from .people import ConfigError, load_people
 
 SETTINGS = (
     Setting("PEOPLE", {}, "authors and reviewers by key (see People)", mapping()),
@@ -40,3 +42,12 @@ SETTINGS = (
     ),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def check(settings) -> list[str]:
+    """What is wrong inside PEOPLE (the first problem; each message starts with the setting)."""
+    try:
+        load_people(settings["PEOPLE"], settings["CLINICAL_PERSON_URL"], settings["CLINICAL_PERSON_SAVE_AS"])
+    except ConfigError as exc:
+        return [str(exc)]
+    return []

@@ -157,19 +157,20 @@ def read(settings_file: str | Path, overrides: dict | None = None) -> dict:
             sys.path.insert(0, entry)
     modules = declarations(settings.get("PLUGINS"))
     declared = [item for module in modules for item in module.SETTINGS]
+    defaults = {i.name: i.default for i in declared if isinstance(i, Setting) and i.default is not REQUIRED}
+    view = {**copy.deepcopy(defaults), **settings}  # what the plugins will see
     problems: list[Problem] = []
     for module in modules:
-        found = check(settings, module.SETTINGS)
+        found = check(view, module.SETTINGS)
         rules = getattr(module, "check", None)
         if callable(rules) and not found:  # the plugin's rules may rely on the values checked above
-            found = [_about(message) for message in rules(settings)]
+            found = [_about(message) for message in rules(view)]
         problems += found
     problems += unknown(set(settings) - set(DEFAULT_CONFIG), [item.name for item in declared])
     for problem in problems:
         report(problem.message, problem.name, problem.keys)
     if problems:
         raise diagnostics.ReportedError(path, "the settings are wrong: see the errors above")
-    for item in declared:
-        if isinstance(item, Setting) and item.default is not REQUIRED:
-            settings.setdefault(item.name, copy.deepcopy(item.default))
+    for name, default in defaults.items():
+        settings.setdefault(name, copy.deepcopy(default))
     return settings

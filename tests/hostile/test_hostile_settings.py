@@ -157,3 +157,8 @@ def test_a_setting_given_on_the_command_line_is_named_as_such(box):
         "-e",
         'RELATED_MAX_ARTICLES="three"',
     )
+
+
+def test_a_person_without_a_role_is_named_at_the_line_of_the_role(box):
+    line = replace(box, "pelicanconf.py", '        "role": "Physiotherapist",', '        "role": "",')
+    exact(box, "pelicanconf.py", line, "PEOPLE['alex-example']['role'] must be a non-empty text, not ''")
