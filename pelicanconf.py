@@ -136,9 +136,6 @@ PEOPLE = {
     },
 }
 CLINICAL_CATEGORIES = ["Back pain"]  # articles here need a reviewer and a review date (as `Clinical: true`)
-CLINICAL_REVIEW_MONTHS = 12  # `review_due` defaults to `reviewed` + this many months
-CLINICAL_READING_AGE_TARGET = 11  # reading age (Flesch–Kincaid grade + 5) above this is flagged
-CLINICAL_READING_AGE_LIMIT = 14  # clinical pages that need medical terms may go up to this
 
 # --- Theme and plugins ----------------------------------------------------------------------
 THEME = "theme"
@@ -157,11 +154,10 @@ PLUGINS = [
     "related",
     "pelican.plugins.sitemap",
 ]
-# Theme data (see theme/README.md): reading time, contents list, related articles, content images.
-READING_WORDS_PER_MINUTE = 200
-READING_TOC_MIN_HEADINGS = 4  # a "Contents" list on articles with at least this many ## headings
-RELATED_MAX_ARTICLES = 3
-IMAGES_WIDTHS = [480, 800, 1200]  # resized copies of content images, for srcset
+# The plugins' own settings (CITATIONS_STYLE, READING_WORDS_PER_MINUTE, RELATED_MAX_ARTICLES,
+# IMAGES_WIDTHS, CLINICAL_REVIEW_MONTHS ...) keep their defaults unless set here: README.md lists each
+# with its default. The build checks every one at start-up and names the line of a bad value or of a
+# misspelt name.
 SITEMAP = {"format": "xml", "exclude": ["^search/", "^robots\\.txt$"]}
 ROBOTS_SAVE_AS = "robots.txt"  # theme/templates/robots.html: allows everything, names the sitemap
 THEME_LOGO = ""  # a file in theme/static/ (e.g. "images/logo.svg") shown before SITENAME; "": none
@@ -171,9 +167,6 @@ SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScr
 SEARCH_SAVE_AS = "search/index.html"
 
 MENUITEMS_EDUCATION = []  # filled from pages' `nav_order` metadata by the theme
-
-# Citations (plugins/citations): see README "Settings".
-CITATIONS_STYLE = "harvard-cite-them-right"
 
 # --- Build ----------------------------------------------------------------------------------
 CACHE_CONTENT = True

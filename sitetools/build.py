@@ -77,9 +77,9 @@ def build(
     """Build the site; return the process exit code (0 on success)."""
     sys.path.insert(0, str(ROOT / "plugins"))
     from pelican import Pelican
-    from pelican.settings import read_settings
 
     import diagnostics
+    import settings_schema
 
     os.chdir(ROOT)
     settings_path = (ROOT / settings_file).resolve()
@@ -90,10 +90,11 @@ def build(
     started = time.perf_counter()
 
     try:
-        settings = read_settings(str(settings_path), override=dict(overrides or {}))
+        settings = settings_schema.read(settings_path, overrides)  # every plugin setting checked
     except Exception as exc:  # a typo in a settings file: the file and line, not a traceback
         logging.getLogger().removeHandler(bridge)
-        report_failure(exc)
+        if not isinstance(exc, diagnostics.ReportedError):
+            report_failure(exc)
         print(collector.summary(), file=stream)
         print("Build FAILED: the settings could not be read; output/ was left as it was.", file=stream)
         return 1

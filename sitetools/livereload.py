@@ -253,9 +253,9 @@ class LiveSite:
         sys.path.insert(0, str(ROOT / "plugins"))
         os.chdir(ROOT)
         from pelican import Pelican
-        from pelican.settings import read_settings
 
         import diagnostics
+        import settings_schema
 
         self.diagnostics = diagnostics
         self.settings_path = (ROOT / settings_file).resolve()
@@ -264,7 +264,7 @@ class LiveSite:
         bridge = diagnostics.PelicanLogBridge(self.collector)
         logging.getLogger().addHandler(bridge)
         try:
-            settings = read_settings(str(self.settings_path), override=dict(overrides or {}))
+            settings = settings_schema.read(self.settings_path, overrides)  # every plugin setting checked
             final = Path(output or settings["OUTPUT_PATH"])
             self.output = final if final.is_absolute() else ROOT / final
             settings["OUTPUT_PATH"] = str(self.output)

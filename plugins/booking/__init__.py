@@ -1,6 +1,6 @@
 """Pelican glue for Book Now: check the settings, add the marker syntax, give templates their links.
 
-- ``initialized``: check BOOKING_* and CLINIC (a bad setting stops the build, naming it); add the
+- ``initialized``: load BOOKING_* and CLINIC (checked at start-up, see ``settings``); add the
   ``[[book]]`` Markdown extension; put the header link, the booking page's links and the clinic's
   JSON-LD into the settings, which Pelican hands to every template.
 - ``generator_init``: keep the theme's Jinja environment, so inline links come from the same
@@ -17,6 +17,7 @@ import re
 from pelican import signals
 
 import diagnostics
+import settings_schema
 
 from . import config as config_module
 from .identity import clinic_jsonld, opening_hours
@@ -44,7 +45,7 @@ def _initialized(pelican) -> None:
     cfg, problems = config_module.load(settings)
     if problems:
         for problem in problems:
-            diagnostics.error("", None, f"setting {problem}", check=CHECK)
+            settings_schema.report(problem)  # at the line that set it
         raise diagnostics.ReportedError(
             "pelicanconf.py", "the booking settings are wrong: see the errors above"
         )

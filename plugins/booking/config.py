@@ -1,4 +1,4 @@
-"""The booking settings, checked once at start-up: targets, the default, campaign tags, the clinic's phone.
+"""The booking settings inside their dicts, checked once at start-up: targets, campaign tags, the clinic.
 
 Pure Python (no Pelican import). :func:`load` turns the settings into a :class:`BookingConfig` or a
 list of problems, each naming the setting to fix; nothing bad is silently replaced by a default.
@@ -188,11 +188,6 @@ def load(settings) -> tuple[BookingConfig | None, list[str]]:
     """The booking configuration from Pelican settings (a dict), or None and the problems to fix."""
     problems: list[str] = []
     production = settings.get("SITE_ENV") == "production"
-    if "BOOKING_URL" in settings:
-        problems.append(
-            "BOOKING_URL is no longer used: move the address into BOOKING_TARGETS "
-            "(see README.md, section Book Now) and delete BOOKING_URL"
-        )
     raw_targets = settings.get("BOOKING_TARGETS")
     targets: dict[str, Target] = {}
     if not isinstance(raw_targets, dict) or not raw_targets:
@@ -221,14 +216,7 @@ def load(settings) -> tuple[BookingConfig | None, list[str]]:
                     "set the clinic's real booking page (Cliniko, Jane, Calendly ...) in pelicanconf.py "
                     "before publishing"
                 )
-    default = settings.get("BOOKING_DEFAULT")
-    if targets and default not in targets:
-        close = difflib.get_close_matches(str(default), list(targets), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        problems.append(
-            f"BOOKING_DEFAULT = {default!r} is not a name in BOOKING_TARGETS{hint}; "
-            f"the targets are: {', '.join(targets)}"
-        )
+    default = settings.get("BOOKING_DEFAULT")  # one of the targets: declared in booking.settings
     utm = settings.get("BOOKING_UTM")
     if utm is not None:
         if not isinstance(utm, dict):

@@ -1,19 +1,12 @@
-"""Settings of the citations plugin: every default, once (copy this table to the README).
-
-| Setting = default | Meaning |
-|---|---|
-| `CITATIONS_STYLE = "harvard-cite-them-right"` | Shipped style (`harvard-cite-them-right`, `apa`, `vancouver`) or `.csl` path |
-| `CITATIONS_BIBLIOGRAPHY_PATH = "references"` | Folder in `PATH`; every `.bib`, `.json`, `.yaml` in it is loaded |
-| `CITATIONS_REFERENCES_TITLE = "References"` | Heading of the reference list |
-| `CITATIONS_CACHE_PATH = None` | Cache of formatted citations and converted `.bib`; `None`: `<CACHE_PATH>/citations` |
-| `CITATIONS_LOCALE = "en-GB"` | CSL locale: dates, "and", "no date", quotation marks |
+"""Settings of the citations plugin: each declared once in ``SETTINGS`` (checked at start-up by
+``settings_schema``; the README's table is tested against it).
 
 A `.csl` path is relative to the content folder or the working directory. `.bib` is BibLaTeX (as
 Zotero's Better BibTeX exports it; `.bibtex` for BibTeX), `.json` CSL-JSON, `.yaml` CSL-YAML; a key may
 be in one file only. Per-article metadata: `citation-style:` (as `CITATIONS_STYLE`) and
 `bibliography:` (comma-separated files, relative to the article or to the content folder; their
 entries override the site's, with a warning).
-"""  # noqa: E501 (the table is copied to the README as it is)
+"""
 
 from __future__ import annotations
 
@@ -23,13 +16,52 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULTS = {
-    "CITATIONS_STYLE": "harvard-cite-them-right",
-    "CITATIONS_BIBLIOGRAPHY_PATH": "references",
-    "CITATIONS_REFERENCES_TITLE": "References",
-    "CITATIONS_CACHE_PATH": None,
-    "CITATIONS_LOCALE": "en-GB",
-}
+from settings_schema import Setting, did_you_mean, folder, literal, optional, text
+
+
+def _style(value, setting, settings) -> str | None:
+    """A shipped style's name, or a path to a CSL file (checked by :func:`resolve_style`)."""
+    if not isinstance(value, str) or not value.strip():
+        return f"is not a citation style; e.g. {literal(setting.default)}"
+    if "/" not in value and os.sep not in value and not value.endswith(".csl"):
+        if value in shipped_styles():
+            return None
+        return (
+            f"is not a citation style{did_you_mean(value, shipped_styles())}; "
+            f"choose one of: {', '.join(shipped_styles())}, or give a path to a .csl file"
+        )
+    content = Path(settings.get("PATH") or ".").resolve()
+    try:
+        resolve_style(value, [content, Path.cwd()])
+    except CitationsConfigError as exc:
+        return f"cannot be used: {exc}"
+    return None
+
+
+SETTINGS = (
+    Setting(
+        "CITATIONS_STYLE",
+        "harvard-cite-them-right",
+        "citation style: `harvard-cite-them-right`, `apa`, `vancouver`, or a path to a `.csl` file",
+        _style,
+    ),
+    Setting(
+        "CITATIONS_BIBLIOGRAPHY_PATH",
+        "references",
+        "folder inside `PATH` whose `.bib`, `.json` and `.yaml` files are loaded",
+        folder(),
+    ),
+    Setting("CITATIONS_REFERENCES_TITLE", "References", "heading of the reference list", text()),
+    Setting(
+        "CITATIONS_CACHE_PATH",
+        None,
+        "cache of formatted citations and converted `.bib` files; `None`: `<CACHE_PATH>/citations`",
+        optional(folder()),
+    ),
+    Setting("CITATIONS_LOCALE", "en-GB", 'CSL locale: dates, "and", "no date", quotation marks', text()),
+)
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
 #: Metadata names (Pelican lower-cases metadata keys).
 META_STYLE = "citation-style"
 META_BIBLIOGRAPHY = "bibliography"

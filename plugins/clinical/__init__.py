@@ -22,20 +22,10 @@ from pelican_content import all_contents, forget_memoized
 from . import cards, citelint, jsonld, readability
 from .people import ConfigError, load_people, unknown_person_message
 from .review import ADVISORY, review
+from .settings import DEFAULTS
 
 CHECK = "clinical"
 
-#: Every setting of this plugin with its default (the README documents each one).
-DEFAULTS = {
-    "PEOPLE": {},
-    "CLINICAL_CATEGORIES": [],
-    "CLINICAL_REVIEW_MONTHS": 12,
-    "CLINICAL_READING_AGE_TARGET": 11,
-    "CLINICAL_READING_AGE_LIMIT": 14,
-    "CLINICAL_PERSON_URL": "people/{key}/",
-    "CLINICAL_PERSON_SAVE_AS": "people/{key}/index.html",
-    "CLINICAL_BIBLIOGRAPHY_PATH": "references",
-}
 
 _STATE: dict = {"people": {}, "readability": readability.MeasureCache()}
 #: Reading ages measured by earlier builds, in Pelican's cache folder (only when it caches content).
@@ -52,31 +42,10 @@ def _config_error(message: str, pattern: str = "") -> None:
     raise diagnostics.ReportedError(path, message)
 
 
-def _check_settings(settings: dict) -> None:
-    if not isinstance(settings["CLINICAL_CATEGORIES"], list | tuple) or not all(
-        isinstance(c, str) for c in settings["CLINICAL_CATEGORIES"]
-    ):
-        _config_error(
-            "CLINICAL_CATEGORIES must be a list of category names, e.g. ['Back pain']", "CLINICAL_CAT"
-        )
-    months = settings["CLINICAL_REVIEW_MONTHS"]
-    if not isinstance(months, int) or isinstance(months, bool) or months < 1:
-        _config_error(
-            f"CLINICAL_REVIEW_MONTHS must be a whole number of months, not {months!r}", "REVIEW_MONTHS"
-        )
-    target, limit = settings["CLINICAL_READING_AGE_TARGET"], settings["CLINICAL_READING_AGE_LIMIT"]
-    if not all(isinstance(v, int | float) for v in (target, limit)) or not 0 < target <= limit:
-        _config_error(
-            "CLINICAL_READING_AGE_TARGET and CLINICAL_READING_AGE_LIMIT must be numbers with target <= limit",
-            "READING_AGE",
-        )
-
-
 def initialized(pelican) -> None:
     settings = pelican.settings
-    for name, default in DEFAULTS.items():
+    for name, default in DEFAULTS.items():  # values checked at start-up: see clinical.settings
         settings.setdefault(name, default)
-    _check_settings(settings)
     try:
         people = load_people(
             settings["PEOPLE"], settings["CLINICAL_PERSON_URL"], settings["CLINICAL_PERSON_SAVE_AS"]

@@ -23,6 +23,7 @@ import diagnostics
 from pelican_content import all_contents, forget_memoized
 
 from . import core, files
+from .settings import DEFAULTS
 
 CHECK = "images"
 
@@ -38,7 +39,7 @@ _build = _Build()
 
 
 def _setting(settings, name):
-    return settings.get(name, core.DEFAULTS[name])
+    return settings.get(name, DEFAULTS[name])
 
 
 def _content_path(settings) -> Path:
@@ -56,11 +57,7 @@ def _drop_pelicans_alt_warning(record: logging.LogRecord) -> bool:
 
 
 def initialized(pelican) -> None:
-    problems = core.check_settings(pelican.settings)
-    if problems:
-        for problem in problems:
-            diagnostics.error("", None, f"setting {problem}", check=CHECK)
-        raise diagnostics.ReportedError("pelicanconf.py", "the IMAGES_* settings are wrong: see above")
+    # The IMAGES_* settings are checked at start-up by settings_schema (images/settings.py).
     logging.getLogger("pelican.readers").addFilter(_drop_pelicans_alt_warning)
 
 

@@ -17,11 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-DEFAULTS = {
-    "IMAGES_WIDTHS": [480, 800, 1200],  # widths (px) of the resized copies of each raster image
-    "IMAGES_SIZES": "(min-width: 46rem) 42rem, 100vw",  # the `sizes` attribute: the text column's width
-    "IMAGES_MAX_PIXELS": 40_000_000,  # larger pictures fail the build (a 40-megapixel photo is plenty)
-}
 RESIZABLE = (".png", ".jpg", ".jpeg", ".webp")
 PICTURES = (*RESIZABLE, ".gif", ".svg", ".avif")  # what "did you mean" looks for
 IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
@@ -292,23 +287,6 @@ def outside_static_file(source_path: str, content_path: Path, content_label: str
         f"is a symbolic link to a file outside {content_label}/, which the build would copy into the site; "
         "replace the link with the picture itself"
     )
-
-
-def check_settings(settings: dict) -> list[str]:
-    """What is wrong with the IMAGES_* settings, as `NAME = value: what to do` lines."""
-    problems = []
-    widths = settings.get("IMAGES_WIDTHS", DEFAULTS["IMAGES_WIDTHS"])
-    if not isinstance(widths, (list, tuple)) or not all(
-        isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in widths
-    ):
-        problems.append(f"IMAGES_WIDTHS = {widths!r}: must be a list of widths in pixels, e.g. [480, 800]")
-    sizes = settings.get("IMAGES_SIZES", DEFAULTS["IMAGES_SIZES"])
-    if not isinstance(sizes, str) or not sizes.strip():
-        problems.append(f"IMAGES_SIZES = {sizes!r}: must be the `sizes` text, e.g. '100vw'")
-    limit = settings.get("IMAGES_MAX_PIXELS", DEFAULTS["IMAGES_MAX_PIXELS"])
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
-        problems.append(f"IMAGES_MAX_PIXELS = {limit!r}: must be a whole number of pixels, e.g. 40_000_000")
-    return problems
 
 
 def strip_responsive(fragment: str) -> str:

@@ -20,12 +20,13 @@ from pelican import signals
 from pelican_content import all_contents, forget_memoized
 
 from . import core
+from .settings import DEFAULTS
 
 
 def all_generators_finalized(generators) -> None:
     if not generators:
         return
-    settings = {**core.DEFAULTS, **generators[0].settings}
+    settings = {**DEFAULTS, **generators[0].settings}
     for obj in all_contents(generators):
         reading, time, toc = core.analyse(
             obj._content or "", settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 from .text import Heading, Reading, plain, read
 
-DEFAULTS = {
-    "READING_WORDS_PER_MINUTE": 200,  # a comfortable pace for health information read on a phone
-    "READING_TOC_MIN_HEADINGS": 4,  # a table of contents when the text has at least this many h2
-}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 

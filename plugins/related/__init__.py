@@ -11,10 +11,11 @@ from __future__ import annotations
 from pelican import signals
 
 from . import core
+from .settings import DEFAULTS
 
 
 def article_generator_finalized(generator) -> None:
-    limit = generator.settings.get("RELATED_MAX_ARTICLES", core.DEFAULTS["RELATED_MAX_ARTICLES"])
+    limit = generator.settings.get("RELATED_MAX_ARTICLES", DEFAULTS["RELATED_MAX_ARTICLES"])
     articles = list(generator.articles)
     pairs = core.neighbours(articles)
     related = core.related_all(articles, limit)

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-DEFAULTS = {"RELATED_MAX_ARTICLES": 3}  # how many related articles an article lists (0: none)
-
 
 def neighbours(articles: list) -> dict[int, tuple[object | None, object | None]]:
     """id(article) -> (previous/older, next/newer), for articles in any order."""

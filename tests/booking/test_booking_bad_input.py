@@ -12,6 +12,12 @@ import pelicanconf
 from tests.conftest import ROOT, copy_project, run_build
 
 TARGETS = pelicanconf.BOOKING_TARGETS
+#: The line of the demo assessment target's "url" in pelicanconf.py (where a publish build points).
+URL_LINE = next(
+    number
+    for number, text in enumerate((ROOT / "pelicanconf.py").read_text(encoding="utf-8").splitlines(), 1)
+    if '"url": "https://booking.example.com/physio-clinic/initial-assessment"' in text
+)
 
 
 def build_with(tmp_path, *extra, settings="pelicanconf.py"):
@@ -37,7 +43,7 @@ def test_a_booking_url_that_is_not_https_fails_the_build(tmp_path, url, expected
     result = build_with(tmp_path, "-e", targets_with("classes", url))
     assert result.returncode == 1
     (line,) = [line for line in result.stderr.splitlines() if "BOOKING_TARGETS['classes']['url']" in line]
-    assert "error: setting BOOKING_TARGETS['classes']['url']" in line
+    assert line.startswith("-e BOOKING_TARGETS: error: BOOKING_TARGETS['classes']['url']")
     assert expected in line
     assert not (tmp_path / "output").exists()
 
@@ -46,21 +52,22 @@ def test_a_phone_that_is_not_tel_fails_the_build(tmp_path):
     clinic = dict(pelicanconf.CLINIC, phone_tel="01632 960000")
     result = build_with(tmp_path, "-e", f"CLINIC={clinic!r}")
     assert result.returncode == 1
-    assert "setting CLINIC['phone_tel'] = '01632 960000' is not a tel: link" in result.stderr
+    assert "-e CLINIC: error: CLINIC['phone_tel'] = '01632 960000' is not a tel: link" in result.stderr
 
 
 def test_an_email_that_is_not_mailto_fails_the_build(tmp_path):
     clinic = dict(pelicanconf.CLINIC, email="javascript:alert(1)")
     result = build_with(tmp_path, "-e", f"CLINIC={clinic!r}")
     assert result.returncode == 1
-    assert "setting CLINIC['email'] = 'javascript:alert(1)' is not a mailto: link" in result.stderr
+    assert "-e CLINIC: error: CLINIC['email'] = 'javascript:alert(1)' is not a mailto: link" in result.stderr
 
 
 def test_publishing_with_the_demo_booking_url_fails(tmp_path):
     result = build_with(tmp_path, settings="publishconf.py")
     assert result.returncode == 1
     assert (
-        "setting BOOKING_TARGETS['assessment']['url'] is still the demo booking page "
+        f"pelicanconf.py:{URL_LINE}: error: BOOKING_TARGETS['assessment']['url'] is still the demo booking "
+        "page "
         "(https://booking.example.com/physio-clinic/initial-assessment); set the clinic's real booking page"
     ) in result.stderr
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from booking import config
+from booking import settings as booking_settings
+from settings_schema.core import check
 
 
 def problems_of(settings) -> str:
@@ -90,13 +92,21 @@ def test_a_missing_phone_is_named(settings):
     assert "CLINIC['phone_display'] is missing or empty" in problems_of(settings)
 
 
+def declared_problems(settings) -> list[str]:
+    """What the start-up check of the booking plugin's declared settings says."""
+    return [p.message for p in check(settings, booking_settings.SETTINGS)]
+
+
+def test_the_declared_settings_accept_good_settings(settings):
+    assert declared_problems(settings) == []
+
+
 def test_the_default_must_be_a_target(settings):
     settings["BOOKING_DEFAULT"] = "asessment"
-    message = problems_of(settings)
-    assert (
-        "BOOKING_DEFAULT = 'asessment' is not a name in BOOKING_TARGETS (did you mean 'assessment'?)"
-        in message
-    )
+    assert declared_problems(settings) == [
+        "BOOKING_DEFAULT = 'asessment' is not a booking target (did you mean 'assessment'?); "
+        "choose one of: assessment, classes"
+    ]
 
 
 def test_reserved_and_odd_target_names_are_refused(settings):
@@ -129,7 +139,10 @@ def test_utm_tags_take_only_source_and_medium(settings):
 
 def test_the_old_booking_url_setting_is_named(settings):
     settings["BOOKING_URL"] = "https://booking.example.com/physio-clinic"
-    assert "BOOKING_URL is no longer used" in problems_of(settings)
+    assert declared_problems(settings) == [
+        "BOOKING_URL is no longer used: move the address into BOOKING_TARGETS (see README.md, section "
+        "Book Now) and delete BOOKING_URL"
+    ]
 
 
 def test_no_targets_at_all(settings):

@@ -207,10 +207,12 @@ def test_a_copy_is_never_written_outside_the_output_folder(tmp_path: Path):
 
 
 def test_bad_settings_are_named():
-    assert core.check_settings({}) == []
+    from images.settings import SETTINGS
+    from settings_schema.core import check
+
+    assert check({}, SETTINGS) == []
     bad = {"IMAGES_WIDTHS": [480, "800"], "IMAGES_MAX_PIXELS": -1, "IMAGES_SIZES": ""}
-    problems = core.check_settings(bad)
-    assert [p.split(" =")[0] for p in problems] == ["IMAGES_WIDTHS", "IMAGES_SIZES", "IMAGES_MAX_PIXELS"]
+    assert [p.name for p in check(bad, SETTINGS)] == ["IMAGES_WIDTHS", "IMAGES_SIZES", "IMAGES_MAX_PIXELS"]
 
 
 def test_a_copy_may_not_replace_another_picture_of_the_content(content: Path):

@@ -123,9 +123,14 @@ def test_html_in_a_title_is_escaped_everywhere(project):
 def test_a_typo_in_the_settings_names_the_file_and_line(built):
     project, out, before = built
     settings = project / "pelicanconf.py"
-    settings.write_text(settings.read_text(encoding="utf-8") + "\nSITENAME = 'unclosed\n", encoding="utf-8")
+    text = settings.read_text(encoding="utf-8") + "\nSITENAME = 'unclosed\n"
+    settings.write_text(text, encoding="utf-8")
+    line = text.count("\n")
     result = run_build(project, out)
     assert result.returncode != 0
-    assert "pelicanconf.py" in result.stderr and "SyntaxError" in result.stderr
+    assert (
+        f"pelicanconf.py:{line}: error: unterminated string literal (detected at line {line}); "
+        "a text needs its closing quote on the same line"
+    ) in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
     assert_output_unchanged(out, before)
