@@ -28,7 +28,6 @@ CHECK = "clinical"
 #: Every setting of this plugin with its default (the README documents each one).
 DEFAULTS = {
     "PEOPLE": {},
-    "CLINICAL_CATEGORIES": [],
     "CLINICAL_REVIEW_MONTHS": 12,
     "CLINICAL_READING_AGE_TARGET": 11,
     "CLINICAL_READING_AGE_LIMIT": 14,
@@ -53,11 +52,12 @@ def _config_error(message: str, pattern: str = "") -> None:
 
 
 def _check_settings(settings: dict) -> None:
-    if not isinstance(settings["CLINICAL_CATEGORIES"], list | tuple) or not all(
-        isinstance(c, str) for c in settings["CLINICAL_CATEGORIES"]
-    ):
+    if "CLINICAL_CATEGORIES" in settings:
         _config_error(
-            "CLINICAL_CATEGORIES must be a list of category names, e.g. ['Back pain']", "CLINICAL_CAT"
+            "CLINICAL_CATEGORIES is no longer used: every article and education page is clinical unless its "
+            "header says 'Clinical: no' (e.g. clinic news, About, Contact); delete the setting and add "
+            "'Clinical: no' to the pages that give no health advice",
+            "CLINICAL_CATEGORIES",
         )
     months = settings["CLINICAL_REVIEW_MONTHS"]
     if not isinstance(months, int) or isinstance(months, bool) or months < 1:
@@ -88,16 +88,8 @@ def initialized(pelican) -> None:
     if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
         cache_path = str(Path(settings["CACHE_PATH"]) / READABILITY_CACHE)
     _STATE["readability"] = readability.MeasureCache(cache_path)
-    if settings.get("SITE_ENV") == "production":
-        for person in people.values():
-            if person.demo:
-                diagnostics.error(
-                    _settings_file(),
-                    diagnostics.line_of(_settings_file(), f'"{person.key}"'),
-                    f"PEOPLE['{person.key}'] ({person.name}) is a fictional demo person; replace them with a "
-                    "real member of staff and their real credentials before publishing",
-                    CHECK,
-                )
+    # Demo people (person.demo) are refused in production with every other demo value, in one error
+    # (plugins/demo_values.py, reported by the booking plugin, which starts first).
     extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
     if not any(isinstance(e, cards.CareCardExtension) for e in extensions):
         extensions.append(cards.CareCardExtension())
@@ -162,7 +154,6 @@ def content_object_init(content) -> None:
         content.metadata,
         authors=persons,
         people=people,
-        categories=settings["CLINICAL_CATEGORIES"],
         months=settings["CLINICAL_REVIEW_MONTHS"],
         today=dt.date.today(),
         date_format=settings.get("DEFAULT_DATE_FORMAT", "%-d %B %Y"),
