@@ -29,7 +29,8 @@ PERSON_FIELDS: dict[str, str] = {
     "credentials": "Post-nominal letters of professional bodies, e.g. ['MCSP'].",
     "registration": "Statutory registration: {'body': 'HCPC', 'number': 'PH123456'}.",
     "bio": "A short plain-text biography for the profile page.",
-    "demo": "True for a fictional demo person; the production build refuses them (so does '(demo)').",
+    "demo": "True for a fictional demo person (so is anyone with '(demo)' in their details); the "
+    "production build refuses them.",
 }
 REQUIRED = ("name", "role")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
