@@ -88,6 +88,7 @@ def test_a_draft_carries_a_banner_and_is_not_indexed(preview, rel):
     assert banner.strong.get_text() == "Draft — not published."
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert page.select("[data-pagefind-body]") == []  # the preview's search leaves it out too
+    assert "Published" not in page.select_one("main").get_text()
 
 
 def test_a_drafts_new_topic_and_tags_are_text_not_broken_links(preview, drafts_project):
