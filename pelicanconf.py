@@ -9,16 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 
-# --- Site identity -------------------------------------------------------------------------------
-SITENAME = "Example Physio Clinic"
-SITESUBTITLE = "Physiotherapy and patient education"
-SITEURL = "http://127.0.0.1:8000"  # development: `invoke serve`; pages use relative URLs anyway
-RELATIVE_URLS = True
-TIMEZONE = "Europe/London"
-DEFAULT_LANG = "en-GB"
-AUTHOR = "Example Physio Clinic"  # default author of an article without `author:`
-
 # --- The clinic (fictional demo values) ------------------------------------------------------
+# The clinic's identity, set once: the header, footer, feeds and JSON-LD all read it. Every value
+# here is a demo value; a production build lists those left in one error (plugins/demo_values.py).
 CLINIC = {
     "name": "Example Physio Clinic",
     "street": "1 Example Street",
@@ -30,6 +23,15 @@ CLINIC = {
     "email": "mailto:hello@example.com",
     "opening_hours": ["Mo-Fr 08:00-19:00", "Sa 09:00-13:00"],
 }
+
+# --- Site identity -------------------------------------------------------------------------------
+SITENAME = CLINIC["name"]  # derived: change the name in CLINIC only (the build refuses a mismatch)
+SITESUBTITLE = "Physiotherapy and patient education"
+SITEURL = "http://127.0.0.1:8000"  # development: `invoke serve`; pages use relative URLs anyway
+RELATIVE_URLS = True
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+AUTHOR = CLINIC["name"]  # default author of a non-clinical page without `author:` (e.g. clinic news)
 
 # --- Book Now (plugins/booking): see README.md "Book Now" -------------------------------
 # Booking pages by name (demo: example.com is reserved; a production build refuses these). Each has
@@ -90,6 +92,14 @@ CATEGORIES_SAVE_AS = "categories/index.html"
 TAGS_SAVE_AS = "tags/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
 INDEX_SAVE_AS = "index.html"
+# Drafts (`Status: draft`): built for the preview at drafts/<slug>/ with a "Draft — not published"
+# banner, listed on the Drafts page (drafts/, linked from the header). publishconf.py writes none.
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DRAFTS_URL = "drafts/"  # the Drafts page (theme/templates/drafts.html, a direct template)
+DRAFTS_SAVE_AS = "drafts/index.html"
 
 # Python-Markdown: a MARKDOWN dict replaces Pelican's default entirely, so list everything.
 MARKDOWN = {
@@ -135,7 +145,7 @@ PEOPLE = {
         "demo": True,
     },
 }
-CLINICAL_CATEGORIES = ["Back pain"]  # articles here need a reviewer and a review date (as `Clinical: true`)
+# Every article and page is clinical (author, reviewer, review dates) unless it says `Clinical: no`.
 
 # --- Theme and plugins ----------------------------------------------------------------------
 THEME = "theme"
@@ -158,11 +168,11 @@ PLUGINS = [
 # IMAGES_WIDTHS, CLINICAL_REVIEW_MONTHS ...) keep their defaults unless set here: README.md lists each
 # with its default. The build checks every one at start-up and names the line of a bad value or of a
 # misspelt name.
-SITEMAP = {"format": "xml", "exclude": ["^search/", "^robots\\.txt$"]}
+SITEMAP = {"format": "xml", "exclude": ["^search/", "^robots\\.txt$", "^drafts/"]}
 ROBOTS_SAVE_AS = "robots.txt"  # theme/templates/robots.html: allows everything, names the sitemap
 THEME_LOGO = ""  # a file in theme/static/ (e.g. "images/logo.svg") shown before SITENAME; "": none
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search", "robots"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search", "robots", "drafts"]
 SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScript it lists topics and tags
 SEARCH_SAVE_AS = "search/index.html"
 

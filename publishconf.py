@@ -17,6 +17,10 @@ FEED_DOMAIN = SITEURL
 
 SITE_ENV = "production"
 
+# Drafts are never published: no page, no Drafts list, so nothing in feeds, sitemap or search index.
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+DIRECT_TEMPLATES = [name for name in DIRECT_TEMPLATES if name != "drafts"]  # noqa: F405
+
 # --- Publishing (`invoke publish --target NAME`, `invoke rollback --target NAME`) ---------------
 # Targets by name; hosts and buckets may come from the environment, secrets only from it
 # (SSH: the agent or PUBLISH_SSH_KEY; S3: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
@@ -40,5 +44,4 @@ PUBLISH_TARGETS = {
         "keep": 5,  # releases kept in PUBLISH_RELEASES_DIR for rollback
     },
 }
-PUBLISH_DEMO_MARKERS = ["example.com", "example.org", "example.net", "01632 960", "+441632960"]
 PUBLISH_RELEASES_DIR = ".publish"  # locks and the S3 releases kept for rollback (not in git)

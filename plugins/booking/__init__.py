@@ -1,6 +1,7 @@
 """Pelican glue for Book Now: check the settings, add the marker syntax, give templates their links.
 
-- ``initialized``: load BOOKING_* and CLINIC (checked at start-up, see ``settings``); add the
+- ``initialized``: load BOOKING_* and CLINIC (checked at start-up, see ``settings``; in production,
+  every demo value left, found by ``demo_values``, in one error); add the
   ``[[book]]`` Markdown extension; put the header link, the booking page's links and the clinic's
   JSON-LD into the settings, which Pelican hands to every template.
 - ``generator_init``: keep the theme's Jinja environment, so inline links come from the same
@@ -16,6 +17,7 @@ import re
 
 from pelican import signals
 
+import demo_values
 import diagnostics
 import settings_schema
 
@@ -43,12 +45,13 @@ _build = _Build()
 def _initialized(pelican) -> None:
     settings = pelican.settings
     cfg, problems = config_module.load(settings)
-    if problems:
-        for problem in problems:
-            settings_schema.report(problem)  # at the line that set it
-        raise diagnostics.ReportedError(
-            "pelicanconf.py", "the booking settings are wrong: see the errors above"
-        )
+    for problem in problems:
+        settings_schema.report(problem)  # at the line that set it
+    demo = demo_values.find(settings) if settings.get("SITE_ENV") == "production" else []
+    if demo:  # every demo value in one error, the same list `invoke publish` refuses
+        diagnostics.error("pelicanconf.py", None, demo_values.report(demo), check=CHECK)
+    if problems or demo:
+        raise diagnostics.ReportedError("pelicanconf.py", "the settings are wrong: see the errors above")
     _build.config = cfg
     markdown = settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])

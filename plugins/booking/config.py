@@ -21,9 +21,6 @@ TARGET_KEYS = ("label", "url", "description", "new_tab", "short_label")
 UTM_KEYS = ("source", "medium")
 #: Hosts that can only serve a local stand-in booking page (allowed in development builds only).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-#: Reserved demo domains (RFC 2606 / RFC 6761): a booking URL here is a placeholder, never a real page.
-DEMO_DOMAINS = ("example.com", "example.net", "example.org")
-DEMO_TLDS = (".example", ".test", ".invalid", ".localhost")
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -34,6 +31,8 @@ _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f<>\"']")
 CLINIC_KEYS = ("name", "street", "locality", "postcode", "country", "phone_display", "phone_tel", "email")
 
 EXAMPLE_URL = "https://your-clinic.cliniko.com/bookings"
+#: Settings that repeat the clinic's name (derived from CLINIC['name'] in pelicanconf.py).
+IDENTITY_SETTINGS = ("SITENAME", "AUTHOR")
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,6 @@ def check_url(value, setting: str, *, allow_loopback_http: bool = False) -> str 
     return (
         f"{setting} = {value!r} uses {shown}; a booking URL must start with https:// (e.g. {EXAMPLE_URL!r})"
     )
-
-
-def is_demo_url(url: str) -> bool:
-    """True for an address on a reserved example domain: the demo values, not a real booking page."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host in DEMO_DOMAINS or host.endswith(tuple("." + d for d in DEMO_DOMAINS) + DEMO_TLDS)
 
 
 def _check_target(name, raw, allow_loopback_http: bool, problems: list[str]) -> Target | None:
@@ -184,6 +177,21 @@ def _check_clinic(clinic, problems: list[str]) -> None:
                 )
 
 
+def _check_identity(settings, problems: list[str]) -> None:
+    """The clinic's name is set once, in CLINIC['name']: SITENAME and AUTHOR must not say otherwise."""
+    name = settings.get("CLINIC", {}).get("name") if isinstance(settings.get("CLINIC"), dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return
+    for setting in IDENTITY_SETTINGS:
+        value = settings.get(setting)
+        if value is not None and value != name:
+            problems.append(
+                f"{setting} = {value!r} is not CLINIC['name'] = {name!r}; the clinic's name is set once, in "
+                f"CLINIC['name'] (pelicanconf.py sets {setting} = CLINIC[\"name\"]), so the header, footer, "
+                "feeds and JSON-LD agree: remove the other value"
+            )
+
+
 def load(settings) -> tuple[BookingConfig | None, list[str]]:
     """The booking configuration from Pelican settings (a dict), or None and the problems to fix."""
     problems: list[str] = []
@@ -208,14 +216,6 @@ def load(settings) -> tuple[BookingConfig | None, list[str]]:
                 f"BOOKING_TARGETS[{other!r}] and [{target.name!r}] have the same label {target.label!r}; "
                 "links to different pages need different names (say what is being booked)"
             )
-    if production:
-        for target in targets.values():
-            if is_demo_url(target.url):
-                problems.append(
-                    f"BOOKING_TARGETS[{target.name!r}]['url'] is still the demo booking page ({target.url}); "
-                    "set the clinic's real booking page (Cliniko, Jane, Calendly ...) in pelicanconf.py "
-                    "before publishing"
-                )
     default = settings.get("BOOKING_DEFAULT")  # one of the targets: declared in booking.settings
     utm = settings.get("BOOKING_UTM")
     if utm is not None:
@@ -237,6 +237,7 @@ def load(settings) -> tuple[BookingConfig | None, list[str]]:
             utm = {key: utm[key] for key in UTM_KEYS if key in utm} or None
     clinic = settings.get("CLINIC")
     _check_clinic(clinic, problems)
+    _check_identity(settings, problems)
     if problems:
         return None, problems
     return BookingConfig(targets, default, utm, clinic["phone_display"], clinic["phone_tel"]), []

@@ -57,16 +57,8 @@ def initialized(pelican) -> None:
     if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
         cache_path = str(Path(settings["CACHE_PATH"]) / READABILITY_CACHE)
     _STATE["readability"] = readability.MeasureCache(cache_path)
-    if settings.get("SITE_ENV") == "production":
-        for person in people.values():
-            if person.demo:
-                diagnostics.error(
-                    _settings_file(),
-                    diagnostics.line_of(_settings_file(), f'"{person.key}"'),
-                    f"PEOPLE['{person.key}'] ({person.name}) is a fictional demo person; replace them with a "
-                    "real member of staff and their real credentials before publishing",
-                    CHECK,
-                )
+    # Demo people (person.demo) are refused in production with every other demo value, in one error
+    # (plugins/demo_values.py, reported by the booking plugin, which starts first).
     extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
     if not any(isinstance(e, cards.CareCardExtension) for e in extensions):
         extensions.append(cards.CareCardExtension())
@@ -131,7 +123,6 @@ def content_object_init(content) -> None:
         content.metadata,
         authors=persons,
         people=people,
-        categories=settings["CLINICAL_CATEGORIES"],
         months=settings["CLINICAL_REVIEW_MONTHS"],
         today=dt.date.today(),
         date_format=settings.get("DEFAULT_DATE_FORMAT", "%-d %B %Y"),

@@ -20,6 +20,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from demo_values import is_demo_person
+
 #: The fields a person may have, with what each is for (the README table reads the same words).
 PERSON_FIELDS: dict[str, str] = {
     "name": "Full name as shown on the site (required).",
@@ -27,11 +29,11 @@ PERSON_FIELDS: dict[str, str] = {
     "credentials": "Post-nominal letters of professional bodies, e.g. ['MCSP'].",
     "registration": "Statutory registration: {'body': 'HCPC', 'number': 'PH123456'}.",
     "bio": "A short plain-text biography for the profile page.",
-    "demo": "True for a fictional demo person; the production build refuses them.",
+    "demo": "True for a fictional demo person (so is anyone with '(demo)' in their details); the "
+    "production build refuses them.",
 }
 REQUIRED = ("name", "role")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DEMO_MARK = "(demo)"
 
 
 class ConfigError(ValueError):
@@ -122,19 +124,11 @@ def load_people(
             credentials=tuple(c.strip() for c in credentials),
             registration=registration,
             bio=_text(key, "bio", entry.get("bio")),
-            demo=demo or DEMO_MARK in _all_text(entry),
+            demo=is_demo_person(entry),
             url=url_pattern.format(key=key),
             save_as=save_as_pattern.format(key=key),
         )
     return people
-
-
-def _all_text(entry) -> str:
-    if isinstance(entry, dict):
-        return " ".join(_all_text(v) for v in entry.values())
-    if isinstance(entry, list | tuple):
-        return " ".join(_all_text(v) for v in entry)
-    return entry if isinstance(entry, str) else ""
 
 
 def suggest(value: str, known) -> str:
@@ -154,7 +148,3 @@ def unknown_person_message(field: str, value: str, people: dict[str, Person]) ->
         f"'{field}: {value}' names nobody in PEOPLE{hint}; people are defined once in pelicanconf.py "
         f"(keys: {known})"
     )
-
-
-def demo_people(people: dict[str, Person]) -> list[Person]:
-    return [p for p in people.values() if p.demo]

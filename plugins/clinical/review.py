@@ -68,18 +68,17 @@ def parse_date(value) -> dt.date | None:
         return None
 
 
-def is_clinical(metadata: dict, categories) -> tuple[bool, Problem | None]:
-    """Whether the rules apply: `clinical: true|false` wins, else the category is in CLINICAL_CATEGORIES."""
+def is_clinical(metadata: dict) -> tuple[bool, Problem | None]:
+    """Whether the review rules apply: every article and page is clinical unless it says `clinical: no`."""
     flag = metadata.get("clinical")
-    if flag is not None:
-        text = str(flag).strip().lower()
-        if text in TRUE:
-            return True, None
-        if text in FALSE:
-            return False, None
-        return False, Problem("clinical", f"'clinical: {flag}' must be true or false")
-    category = str(metadata.get("category") or "").strip().lower()
-    return bool(category) and category in {c.lower() for c in categories}, None
+    if flag is None:
+        return True, None
+    text = str(flag).strip().lower()
+    if text in TRUE:
+        return True, None
+    if text in FALSE:
+        return False, None
+    return True, Problem("clinical", f"'clinical: {flag}' must be yes or no (true or false)")
 
 
 def review(
@@ -87,14 +86,13 @@ def review(
     *,
     authors: tuple[Person, ...],
     people: dict[str, Person],
-    categories,
     months: int,
     today: dt.date,
     date_format: str = "%-d %B %Y",
 ) -> tuple[Review, list[Problem]]:
     """Resolve the reviewer and review dates of one page and say what is missing or out of date."""
     problems: list[Problem] = []
-    clinical, problem = is_clinical(metadata, categories)
+    clinical, problem = is_clinical(metadata)
     if problem:
         problems.append(problem)
 
@@ -131,6 +129,25 @@ def review(
     overdue = bool(review_due and review_due.date < today)
 
     if clinical:
+        if not authors and "author" not in metadata and "authors" not in metadata:
+            problems.append(
+                Problem(
+                    "",
+                    "clinical page without an author; add 'Author: <person key>' (who wrote it, from "
+                    "PEOPLE in pelicanconf.py), or 'Clinical: no' if the page gives no health advice",
+                    ADVISORY,
+                )
+            )
+        if reviewer is not None and not reviewer.credentials:
+            problems.append(
+                Problem(
+                    "reviewed_by",
+                    f"'reviewed_by: {reviewer.key}' ({reviewer.name}) has no credentials in PEOPLE; a "
+                    "clinical reviewer needs their professional credentials, e.g. 'credentials': ['MCSP'], "
+                    "in pelicanconf.py",
+                    ADVISORY,
+                )
+            )
         if not reviewer_key:
             problems.append(
                 Problem(

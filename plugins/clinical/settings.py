@@ -6,14 +6,18 @@ What a person in PEOPLE must have is checked by :func:`clinical.people.load_peop
 
 from __future__ import annotations
 
-from settings_schema import Setting, folder, list_of_text, mapping, number, text, whole_number
+from settings_schema import Retired, Setting, folder, mapping, number, text, whole_number
 
 from .people import ConfigError, load_people
 
 SETTINGS = (
     Setting("PEOPLE", {}, "authors and reviewers by key (see People)", mapping()),
-    # Being redesigned (clinical by default): the clinical helper owns this declaration.
-    Setting("CLINICAL_CATEGORIES", [], "categories whose articles are clinical", list_of_text()),
+    Retired(
+        "CLINICAL_CATEGORIES",
+        "every article and education page is clinical unless its header says 'Clinical: no' (e.g. clinic "
+        "news, About, Contact); delete the setting and add 'Clinical: no' to the pages that give no "
+        "health advice",
+    ),
     Setting(
         "CLINICAL_REVIEW_MONTHS",
         12,
@@ -41,7 +45,7 @@ SETTINGS = (
         folder(),
     ),
 )
-DEFAULTS = {s.name: s.default for s in SETTINGS}
+DEFAULTS = {s.name: s.default for s in SETTINGS if isinstance(s, Setting)}
 
 
 def check(settings) -> list[str]:

@@ -4,7 +4,7 @@
     python -m sitetools.publish rollback --target NAME [--settings publishconf.py]
 
 Every publish, in this order, stopping at the first refusal:
-1. refuse demo values (CLINIC, BOOKING_URL, SITEURL containing PUBLISH_DEMO_MARKERS);
+1. refuse demo values, every one listed at once (plugins/demo_values.py, as the production build);
 2. take the target's lock (one publish per target at a time);
 3. build with the settings into a fresh folder, ignoring the content cache (or copy --site DIR,
    a site already built with these settings: no symlinks, links to SITEURL);
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sitetools.publish.config import PublishError, demo_values, load_settings, releases_dir, target
+from sitetools.publish.config import PublishError, demo_report, load_settings, releases_dir, target
 from sitetools.publish.files import precompress
 from sitetools.publish.prepare import build, refuse_foreign_site, release_id, run_check, stage, target_lock
 from sitetools.publish.report import Report
@@ -45,12 +45,9 @@ def publish(
 ) -> Report:
     started = time.perf_counter()
     settings = load_settings(settings_file)
-    demo = demo_values(settings)
+    demo = demo_report(settings)
     if demo:
-        raise PublishError(
-            f"{settings_file} still has demo values; put the clinic's real details in pelicanconf.py "
-            "(or the environment) before publishing:\n  " + "\n  ".join(demo)
-        )
+        raise PublishError(f"{settings_file}: {demo}")
     destination = _target(settings, name)
     work_root = releases_dir(settings)
     try:

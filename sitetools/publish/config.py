@@ -2,10 +2,11 @@
 
 Settings (publishconf.py; defaults here):
     PUBLISH_TARGETS = {}            name -> {"type": "ssh" | "s3", ...} (see ssh.py and s3.py)
-    PUBLISH_DEMO_MARKERS = [...]    text marking a demo value in SITEURL, CLINIC, BOOKING_URL, BOOKING_TARGETS
     PUBLISH_RELEASES_DIR = ".publish"   locks and the releases an S3 target can roll back to
     PUBLISH_CHECK_COMMAND = None    None: the real `invoke check` (python -m sitetools.check);
                                     tests may name another command ("{output}" = the site folder)
+Demo values (the shipped clinic, people, booking pages, SITEURL) are found by plugins/demo_values.py,
+the same function the production build uses, so both refuse the same list.
 Secrets never live in settings: the SSH key comes from the agent or PUBLISH_SSH_KEY, S3
 credentials from boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile).
 """
@@ -13,11 +14,11 @@ credentials from boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KE
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DEFAULT_DEMO_MARKERS = ["example.com", "example.org", "example.net", "01632 960", "+441632960"]
 TARGET_TYPES = ("ssh", "s3")
 
 
@@ -54,24 +55,22 @@ def releases_dir(settings: dict) -> Path:
     return folder if folder.is_absolute() else ROOT / folder
 
 
-DEMO_CHECKED = ("SITEURL", "CLINIC", "BOOKING_URL", "BOOKING_TARGETS")
+def _demo_module():
+    plugins = str(ROOT / "plugins")
+    if plugins not in sys.path:
+        sys.path.insert(0, plugins)
+    import demo_values
 
-
-def _leaves(label: str, value) -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        return [leaf for key, item in value.items() for leaf in _leaves(f"{label}[{key!r}]", item)]
-    if isinstance(value, list | tuple):
-        return [leaf for item in value for leaf in _leaves(label, item)]
-    return [(label, value)] if isinstance(value, str) else []
+    return demo_values
 
 
 def demo_values(settings: dict) -> list[str]:
-    """Every setting value that is still a demo value, as 'SETTING = value (contains marker)'."""
-    markers = [m.lower() for m in settings.get("PUBLISH_DEMO_MARKERS", DEFAULT_DEMO_MARKERS)]
-    found = []
-    for name in DEMO_CHECKED:
-        for label, text in _leaves(name, settings.get(name)):
-            hit = next((m for m in markers if m in text.lower()), None)
-            if hit:
-                found.append(f"{label} = {text!r} (contains the demo marker {hit!r})")
-    return found
+    """Every setting still holding a demo value, as "SETTING = 'value' (why)" (plugins/demo_values.py)."""
+    return [value.line() for value in _demo_module().find(settings)]
+
+
+def demo_report(settings: dict) -> str:
+    """The one message listing every demo value, word for word what the production build says; "" if none."""
+    module = _demo_module()
+    found = module.find(settings)
+    return module.report(found) if found else ""

@@ -36,7 +36,9 @@ def test_every_page_has_the_header_link(site):
         (link,) = links
         assert link["data-booking"] == pelicanconf.BOOKING_DEFAULT
         assert link["href"].startswith(DEFAULT["url"] + "?")
-        assert link.select_one(".action-link__text").get_text() == DEFAULT.get("short_label", DEFAULT["label"])
+        assert link.select_one(".action-link__text").get_text() == DEFAULT.get(
+            "short_label", DEFAULT["label"]
+        )
         phone = link.find_parent(class_="book-now").select_one(".book-now__phone a")
         assert phone["href"] == pelicanconf.CLINIC["phone_tel"]
 

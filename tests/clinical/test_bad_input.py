@@ -1,17 +1,30 @@
 """Bad input, built for real: each rule's bad example and the message a writer sees.
 
-One project copy holds all the bad articles; it is built twice (development, production), so the
-whole module costs three small builds.
+One project copy holds all the bad articles; it is built twice (development, and production with
+real-looking clinic details so the build gets past the demo-value refusal), plus a few builds that
+stop at start-up.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from tests.clinical.real_values import REAL, write_realconf
 from tests.conftest import copy_project, run_build
 
 A = "content/articles"
 BAD = {
+    # Not in any list of clinical categories: every article is clinical unless it says `Clinical: no`.
+    "knee-pain.md": (
+        "Title: Knee Pain: Where To Start?\nDate: 2025-03-01\nCategory: Knee pain\n\n"
+        "Most knee pain settles.\n\n"
+        '!!! urgent "Contact your GP or NHS 111 today if:"\n'
+        "    your knee is hot and swollen.\n"
+    ),
+    "clinic-news.md": (
+        "Title: New opening hours\nDate: 2025-03-02\nCategory: News\nClinical: no\n\n"
+        "We now open on Saturday mornings. Come and see us.\n"
+    ),
     "no-review.md": (
         "Title: No review\nDate: 2025-02-01\nCategory: Back pain\nAuthor: alex-example\n\n"
         "Running can help back pain. Keep moving.\n"
@@ -34,21 +47,6 @@ BAD = {
         "Back pain is common.\n\nAs Hartvigsen et al. 2018 showed, and others (Belavy et al., 2017).\n"
     ),
 }
-# The booking plugin stops a production build at start-up on its demo booking pages; these stand-ins
-# (never fetched) let the build get as far as the clinical checks.
-REAL_BOOKING = "BOOKING_TARGETS=" + repr(
-    {
-        name: {
-            "label": f"Book {name}",
-            "url": f"https://example-clinic.cliniko.com/bookings?business_id=1&t={name}",
-        }
-        for name in ("assessment", "classes", "classes-beginners", "classes-intermediate")
-    }
-)
-REAL_PEOPLE = (
-    'PEOPLE={"alex-example": {"name": "Alex Example", "role": "Physiotherapist"}, '
-    '"sam-sample": {"name": "Sam Sample", "role": "Physiotherapist"}}'
-)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +64,32 @@ def dev(bad_project):
 
 @pytest.fixture(scope="module")
 def prod(bad_project):
-    return run_build(bad_project, bad_project / "output-prod", "-e", REAL_BOOKING, settings="publishconf.py")
+    return run_build(bad_project, bad_project / "output-prod", settings=write_realconf(bad_project))
+
+
+def test_an_unreviewed_knee_pain_article_warns_while_writing(dev):
+    for problem in (
+        "clinical page without an author; add 'Author: <person key>' (who wrote it, from PEOPLE in "
+        "pelicanconf.py), or 'Clinical: no' if the page gives no health advice",
+        "clinical page without a reviewer; add 'Reviewed_by: <person key>' (a clinician from PEOPLE in "
+        "pelicanconf.py)",
+        "clinical page without a review date; add 'Reviewed: YYYY-MM-DD'",
+    ):
+        assert f"{A}/knee-pain.md:1: warning: {problem}" in dev.stderr
+
+
+def test_an_unreviewed_knee_pain_article_fails_production(prod):
+    assert prod.returncode != 0
+    for problem in ("without an author", "without a reviewer", "without a review date"):
+        assert f"{A}/knee-pain.md:1: error: clinical page {problem}" in prod.stderr
+    assert "Build FAILED" in prod.stderr
+
+
+def test_clinical_no_opts_a_page_out_of_the_review_rules(dev, prod):
+    for result in (dev, prod):
+        assert not [
+            line for line in result.stderr.splitlines() if "clinic-news.md" in line and "clinical" in line
+        ]
 
 
 def test_clinical_page_without_reviewer_or_date_warns_in_development(dev):
@@ -122,21 +145,84 @@ def test_plain_text_citation_names_the_key_to_use(dev):
     )
 
 
-def test_production_refuses_demo_people(prod):
-    assert "pelicanconf.py:" in prod.stderr
-    assert (
-        "error: PEOPLE['alex-example'] (Alex Example) is a fictional demo person; replace them with a real "
-        "member of staff and their real credentials before publishing"
-    ) in prod.stderr
-
-
-def test_real_people_pass_the_demo_check(tmp_path):
+def test_the_real_site_with_real_details_passes_production(tmp_path):
+    """Every existing page is either reviewed or marked `Clinical: no`; no demo value is left."""
     project = copy_project(tmp_path / "project")
-    result = run_build(
-        project, project / "output", "-e", REAL_PEOPLE, "-e", REAL_BOOKING, settings="publishconf.py"
+    result = run_build(project, project / "output", settings=write_realconf(project))
+    assert result.returncode == 0, result.stderr
+    assert "clinical page without" not in result.stderr and "demo value" not in result.stderr
+    assert "Riverside Physio Clinic" in result.page("index.html")
+
+
+def test_the_production_build_lists_every_demo_value_in_one_error(tmp_path):
+    project = copy_project(tmp_path / "project")
+    result = run_build(project, project / "output", settings="publishconf.py")
+    assert result.returncode != 0
+    assert "1 error(s)" in result.stderr
+    assert "pelicanconf.py: error: the site still has 14 demo value(s)" in result.stderr
+    for line in (
+        "CLINIC['name'] = 'Example Physio Clinic'",
+        "CLINIC['street'] = '1 Example Street'",
+        "CLINIC['locality'] = 'Exampleton'",
+        "CLINIC['postcode'] = 'EX1 1AA'",
+        "CLINIC['phone_display'] = '01632 960000'",
+        "CLINIC['phone_tel'] = 'tel:+441632960000'",
+        "CLINIC['email'] = 'mailto:hello@example.com'",
+        "PEOPLE['alex-example'] = 'Alex Example' (a fictional demo person)",
+        "PEOPLE['sam-sample'] = 'Sam Sample' (a fictional demo person)",
+        "BOOKING_TARGETS['assessment']['url'] = 'https://booking.example.com/physio-clinic/initial-assessment'",
+        "BOOKING_TARGETS['classes-intermediate']['url'] = "
+        "'https://booking.example.com/physio-clinic/strength-conditioning-intermediate'",
+        "SITEURL = 'https://www.example.com'",
+    ):
+        assert f"\n  {line}" in result.stderr
+
+
+def test_the_demo_report_shrinks_as_values_are_replaced(tmp_path):
+    """A real build per step: replace one setting at a time; the one error lists only what is left."""
+    project = copy_project(tmp_path / "project")
+    left = {"CLINIC": 7, "PEOPLE": 2, "BOOKING_TARGETS": 4, "SITEURL": 1}
+    demo = {name: "__demo__" for name in REAL}  # "__demo__": keep the shipped value
+    for name in ("BOOKING_TARGETS", "PEOPLE", "CLINIC"):
+        demo[name] = REAL[name]
+        del left[name]
+        lines = [f"{k} = {v!r}" for k, v in demo.items() if v != "__demo__"]
+        (project / "stepconf.py").write_text(
+            "import os, sys\nsys.path.append(os.curdir)\nfrom publishconf import *  # noqa: F403\n"
+            + "\n".join(lines)
+            + '\nSITENAME = AUTHOR = CLINIC["name"]\n',
+            encoding="utf-8",
+        )
+        result = run_build(project, project / "output", settings="stepconf.py")
+        assert result.returncode != 0
+        assert f"the site still has {sum(left.values())} demo value(s)" in result.stderr
+        assert f"\n  {name}" not in result.stderr
+        assert all(f"\n  {other}" in result.stderr for other in left)
+
+
+def test_a_leftover_clinical_categories_setting_says_what_replaced_it(tmp_path):
+    project = copy_project(tmp_path / "project")
+    conf = project / "pelicanconf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + 'CLINICAL_CATEGORIES = ["Back pain"]\n', encoding="utf-8"
     )
-    assert "clinical page without" not in result.stderr  # the seed content passes the review rules
-    assert "is a fictional demo person" not in result.stderr
+    line = len(conf.read_text(encoding="utf-8").splitlines())
+    result = run_build(project, project / "output")
+    assert result.returncode != 0
+    assert (
+        f"pelicanconf.py:{line}: error: CLINICAL_CATEGORIES is no longer used: every article and education "
+        "page is clinical unless its header says 'Clinical: no'"
+    ) in result.stderr
+
+
+def test_sitename_cannot_disagree_with_the_clinic_name(tmp_path):
+    project = copy_project(tmp_path / "project")
+    result = run_build(project, project / "output", "-e", "SITENAME='Other Clinic'")
+    assert result.returncode != 0
+    assert (
+        "-e SITENAME: error: SITENAME = 'Other Clinic' is not CLINIC['name'] = 'Example Physio Clinic'; the "
+        "clinic's name is set once, in CLINIC['name']"
+    ) in result.stderr
 
 
 def test_bad_people_setting_stops_the_build_naming_the_setting(tmp_path):

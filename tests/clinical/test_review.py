@@ -9,12 +9,24 @@ import pytest
 from clinical.people import load_people
 from clinical.review import ADVISORY, ERROR, add_months, review
 
-PEOPLE = load_people({"sam-sample": {"name": "Sam Sample", "role": "Physiotherapist", "demo": True}})
+PEOPLE = load_people(
+    {
+        "sam-sample": {"name": "Sam Sample", "role": "Physiotherapist", "credentials": ["MCSP"]},
+        "pat-plain": {"name": "Pat Plain", "role": "Physiotherapist"},  # no credentials
+    }
+)
 TODAY = dt.date(2026, 11, 26)
 
 
-def check(metadata, categories=("Back pain",), months=12):
-    return review(metadata, authors=(), people=PEOPLE, categories=categories, months=months, today=TODAY)
+def check(metadata, months=12):
+    """Review `metadata` of a page written by a person (an `author:` that resolved)."""
+    return review(
+        {"author": "sam-sample", **metadata},
+        authors=(PEOPLE["sam-sample"],),
+        people=PEOPLE,
+        months=months,
+        today=TODAY,
+    )
 
 
 def messages(problems, severity=None):
@@ -56,8 +68,35 @@ def test_an_explicit_review_due_wins():
         "reviewed": "2026-11-02",
         "review_due": "2027-02-01",
     }
-    info, problems = check(meta, categories=())
+    info, problems = check(meta)
     assert problems == [] and info.review_due.iso == "2027-02-01"
+
+
+@pytest.mark.parametrize("category", ["Back pain", "Knee pain", "News", None])
+def test_every_page_is_clinical_unless_it_says_clinical_no(category):
+    info, problems = check({"category": category} if category else {})
+    assert info.is_clinical and len(messages(problems, ADVISORY)) == 2
+    for flag in ("no", "No", "false"):
+        info, problems = check({"category": category, "clinical": flag})
+        assert not info.is_clinical and problems == []
+
+
+def test_clinical_page_without_an_author_is_advisory():
+    _, problems = review({"reviewed_by": "sam-sample", "reviewed": "2026-11-02"}, authors=(), people=PEOPLE,
+                         months=12, today=TODAY)  # fmt: skip
+    assert messages(problems, ADVISORY) == [
+        "clinical page without an author; add 'Author: <person key>' (who wrote it, from PEOPLE in "
+        "pelicanconf.py), or 'Clinical: no' if the page gives no health advice"
+    ]
+
+
+def test_a_reviewer_without_credentials_is_advisory():
+    _, problems = check({"reviewed_by": "pat-plain", "reviewed": "2026-11-02"})
+    assert messages(problems, ADVISORY) == [
+        "'reviewed_by: pat-plain' (Pat Plain) has no credentials in PEOPLE; a clinical reviewer needs their "
+        "professional credentials, e.g. 'credentials': ['MCSP'], in pelicanconf.py"
+    ]
+    assert problems[0].field == "reviewed_by"
 
 
 def test_clinical_page_without_reviewer_or_date_is_advisory():
@@ -79,18 +118,18 @@ def test_overdue_review_is_advisory_and_names_the_date():
 
 
 def test_non_clinical_pages_need_no_review_but_a_named_reviewer_must_exist():
-    assert check({"category": "News"})[1] == []
+    assert check({"category": "News", "clinical": "no"})[1] == []
     assert check({"clinical": "false", "category": "Back pain"})[1] == []
-    _, problems = check({"category": "News", "reviewed_by": "sam-sampel"})
+    _, problems = check({"category": "News", "clinical": "no", "reviewed_by": "sam-sampel"})
     assert messages(problems, ERROR) == [
         "'reviewed_by: sam-sampel' names nobody in PEOPLE (did you mean 'sam-sample'?); people are defined "
-        "once in pelicanconf.py (keys: sam-sample)"
+        "once in pelicanconf.py (keys: sam-sample, pat-plain)"
     ]
 
 
 def test_bad_values_are_errors():
     _, problems = check({"clinical": "maybe"})
-    assert messages(problems, ERROR) == ["'clinical: maybe' must be true or false"]
+    assert messages(problems, ERROR) == ["'clinical: maybe' must be yes or no (true or false)"]
     meta = {
         "clinical": "true",
         "reviewed_by": "sam-sample",

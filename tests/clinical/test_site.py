@@ -83,16 +83,47 @@ def test_article_structured_data_lists_the_six_dois(site):
     assert dois == SEED_DOIS
 
 
-def test_running_page_shows_the_safety_care_card(site):
+SEED_SAFETY = (
+    "Certain conditions, such as cauda equina syndrome or severe symptoms that worsen with impact, mean "
+    "running might not be your best option right now."
+)
+NHS_SOURCES = {
+    "https://royalfree.nhs.uk/patients-and-visitors/patient-information-leaflets/cauda-equina-syndrome",
+    "https://chesterfieldroyal.nhs.uk/all-services-and-wards/physiotherapy-services/"
+    "musculoskeletal-and-rheumatology-services/cauda-equina",
+}
+
+
+@pytest.mark.parametrize("rel", [ARTICLE, RUNNING])
+def test_cauda_equina_has_an_immediate_action_card_with_its_sources(site, rel):
+    page = soup(site, rel)
+    text = " ".join(page.select_one("article").get_text().split())
+    assert SEED_SAFETY in text  # the clinic's own sentence, word for word
+    cards = page.select(".care-card--immediate")
+    assert len(cards) == 1
+    card = cards[0]
+    assert card.select_one(".care-card__heading").get_text() == (
+        "Immediate action required: "
+        "Go to A&E or call 111 straight away if you have back pain and any of these"
+    )
+    body = " ".join(card.get_text().split())
+    assert "These can be signs of cauda equina syndrome." in body
+    assert "numbness, pins and needles or loss of feeling between your inner thighs" in body
+    assert "new trouble starting, stopping or controlling your flow of urine" in body
+    assert "Oxford University Hospitals NHS Trust" in body
+    assert {a["href"] for a in card.find_all("a")} == NHS_SOURCES  # its sources, nothing else
+    assert not card.select("[data-booking], .action-link")  # never a Book Now link in an emergency card
+    # the blue (non-urgent) card no longer carries the emergency
+    assert all("cauda equina" not in c.get_text() for c in page.select(".care-card--non-urgent"))
+
+
+def test_running_page_keeps_the_non_urgent_advice(site):
     page = soup(site, RUNNING)
     card = page.select_one(".care-card--non-urgent")
-    assert card.select_one(".care-card__heading").get_text() == "Non-urgent advice: Safety first"
-    text = " ".join(card.get_text().split())
+    assert card.select_one(".care-card__heading").get_text() == "Non-urgent advice: Important Note"
     assert (
-        "Certain conditions, such as cauda equina syndrome or severe symptoms that worsen with impact" in text
-    )
-    assert (
-        "specific conditions like symptomatic radiculopathy, consult with a healthcare professional" in text
+        "specific conditions like symptomatic radiculopathy, consult with a healthcare professional"
+        in " ".join(card.get_text().split())
     )
     assert card.find("a") is None
     assert structured_data(page)["@graph"][0]["@type"] == "MedicalWebPage"

@@ -18,24 +18,74 @@ from sitetools.publish.localserve import free_port
 from sitetools.publish.prepare import run_check, stage
 from tests.publish.conftest import ROOT, base_env, run_publish
 
+DEMO_REPORT = [
+    "CLINIC['name'] = 'Example Physio Clinic' (the demo clinic's name)",
+    "CLINIC['street'] = '1 Example Street' (the demo street)",
+    "CLINIC['locality'] = 'Exampleton' (the demo town)",
+    "CLINIC['postcode'] = 'EX1 1AA' (the demo postcode)",
+    "CLINIC['phone_display'] = '01632 960000' (Ofcom's drama range 01632 960xxx)",
+    "CLINIC['phone_tel'] = 'tel:+441632960000' (Ofcom's drama range 01632 960xxx)",
+    "CLINIC['email'] = 'mailto:hello@example.com' (a reserved example domain)",
+    "PEOPLE['alex-example'] = 'Alex Example' (a fictional demo person)",
+    "PEOPLE['sam-sample'] = 'Sam Sample' (a fictional demo person)",
+    "BOOKING_TARGETS['assessment']['url'] = 'https://booking.example.com/physio-clinic/initial-assessment' "
+    "(a demo booking page)",
+    "BOOKING_TARGETS['classes']['url'] = 'https://booking.example.com/physio-clinic/strength-conditioning' "
+    "(a demo booking page)",
+    "BOOKING_TARGETS['classes-beginners']['url'] = "
+    "'https://booking.example.com/physio-clinic/strength-conditioning-beginners' (a demo booking page)",
+    "BOOKING_TARGETS['classes-intermediate']['url'] = "
+    "'https://booking.example.com/physio-clinic/strength-conditioning-intermediate' (a demo booking page)",
+    "SITEURL = 'https://www.example.com' (a reserved example domain)",
+]
 
-def test_publishing_the_demo_clinic_is_refused_before_building(releases, tmp_path):
+
+def test_publishing_the_demo_clinic_lists_every_demo_value_at_once(tmp_path):
+    """`invoke publish --dry-run` with the shipped settings: one refusal naming all 14 values, no build."""
     proc = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", "--target", "ssh", "--site", str(releases.one)],
+        [sys.executable, "-m", "invoke", "publish", "--target", "ssh", "--dry-run"],
         cwd=ROOT, env=base_env(tmp_path), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode != 0
-    assert "demo values" in proc.stderr
-    assert "CLINIC['phone_display'] = '01632 960000'" in proc.stderr
+    assert "publish: error: publishconf.py: the site still has 14 demo value(s)" in proc.stderr
+    listed = [line.strip() for line in proc.stderr.splitlines() if line.startswith("  ")]
+    assert listed == DEMO_REPORT
     assert "Building" not in proc.stdout and "Uploading" not in proc.stdout
 
 
-def test_demo_markers_are_found_anywhere_in_the_clinic_settings():
-    settings = {"SITEURL": "https://physio.clinic.test", "CLINIC": {"email": "mailto:a@Example.org"}}
-    settings["BOOKING_TARGETS"] = {"a": {"url": "https://your-clinic.cliniko.com/bookings"}}
-    assert demo_values(settings) == [
-        "CLINIC['email'] = 'mailto:a@Example.org' (contains the demo marker 'example.org')"
+def test_the_demo_report_shrinks_as_each_value_is_replaced():
+    """Replace the demo settings one at a time: each step drops exactly its lines; none left at the end."""
+    settings = load_settings("publishconf.py")
+    assert demo_values(settings) == DEMO_REPORT
+    expected = list(DEMO_REPORT)
+    steps = [
+        ("CLINIC", "name", "Riverside Physio Clinic"),
+        ("CLINIC", "street", "2 Riverside Walk"),
+        ("CLINIC", "locality", "Testbury"),
+        ("CLINIC", "postcode", "ZZ99 9ZZ"),
+        ("CLINIC", "phone_display", "020 7946 0000"),
+        ("CLINIC", "phone_tel", "tel:+442079460000"),
+        ("CLINIC", "email", "mailto:hello@riverside-physio.test"),
+        ("PEOPLE", "alex-example", {"name": "Alex Example", "role": "Physiotherapist"}),
+        ("PEOPLE", "sam-sample", {"name": "Sam Sample", "role": "Physiotherapist"}),
+        *(
+            (
+                "BOOKING_TARGETS",
+                name,
+                {"label": name, "url": f"https://riverside.cliniko.com/bookings?{name}"},
+            )
+            for name in ("assessment", "classes", "classes-beginners", "classes-intermediate")
+        ),
+        ("SITEURL", None, "https://www.riverside-physio.test"),
     ]
+    for setting, key, value in steps:
+        if key is None:
+            settings[setting] = value
+        else:
+            settings[setting] = {**settings[setting], key: value}
+        expected.pop(0)
+        assert demo_values(settings) == expected, f"after replacing {setting} {key or ''}"
+    assert demo_values(settings) == []
 
 
 def test_a_missing_check_fails_closed(tmp_path, monkeypatch):

@@ -2,8 +2,8 @@
 targets on servers the tests start on 127.0.0.1.
 
 The replacements are fiction too (RFC 2606 `.test`, Ofcom's 020 7946 0xxx drama range, the booking
-plugin's own example address) but not the shipped demo values, so the publish refusal lets them
-through. Nothing here is ever contacted.
+plugin's own example address, the NHS's ZZ99 pseudo-postcode) but not the shipped demo values, so
+the publish refusal lets them through. Nothing here is ever contacted.
 Target locations and the check command come from the environment the tests set.
 """
 
@@ -23,6 +23,10 @@ CACHE_PATH = str(ROOT / ".cache" / "pelican")
 OUTPUT_PATH = str(ROOT / "output")
 
 _FICTION = {
+    "Example Physio Clinic": "Riverside Physio Clinic",
+    "1 Example Street": "2 Riverside Walk",
+    "Exampleton": "Testbury",
+    "EX1 1AA": "ZZ99 9ZZ",
     # The booking plugin refuses every reserved domain in production: use its own example's shape.
     "booking.example.com/physio-clinic": "your-clinic.cliniko.com/bookings",
     "example.com": "clinic.test",
@@ -46,6 +50,7 @@ def _not_demo(value):
 SITEURL = "https://physio.clinic.test"
 FEED_DOMAIN = SITEURL
 CLINIC = _not_demo(CLINIC)
+SITENAME = AUTHOR = CLINIC["name"]  # as pelicanconf.py derives them
 BOOKING_TARGETS = _not_demo(BOOKING_TARGETS)
 # The production build refuses demo people too (plugins/clinical): these stand in as if real.
 PEOPLE = _not_demo({key: {**p, "demo": False} for key, p in getattr(publishconf, "PEOPLE", {}).items()})

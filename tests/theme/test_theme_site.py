@@ -39,7 +39,7 @@ def test_home_lists_education_pages_and_article_cards_with_reading_time(site):
     assert card.h3.a.get_text() == "Back Pain: How Running Can Help, Not Harm"
     assert (
         " ".join(card.select_one(".card__meta").get_text().split())
-        == "31 January 2025 · 4 min read · Back pain"
+        == "31 January 2025 · 5 min read · Back pain"
     )
     form = page.select_one("form.search-form")
     assert form["action"] == "./search/" and form.find("input")["name"] == "q"
@@ -50,7 +50,7 @@ def test_seed_article_has_contents_reading_time_and_one_booking_block_at_its_end
     toc = [a.get_text() for a in page.select("nav.toc a")]
     assert toc[0] == "The Truth About Your Spine and Running" and toc[-1] == "References"
     assert all(page.find(id=a["href"][1:]) for a in page.select("nav.toc a"))
-    assert "4 min read" in page.select_one(".article-meta").get_text()
+    assert "5 min read" in page.select_one(".article-meta").get_text()
     blocks = page.select("article .book-now")
     assert [b["class"][1] for b in blocks] == ["book-now--inline"], "the end block repeated the marker's link"
     assert page.select_one("nav.breadcrumbs").get_text(" ", strip=True) == "Home Back pain"
