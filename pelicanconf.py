@@ -149,6 +149,7 @@ PLUGINS = [
     "citations",
     "booking",
     "clinical",
+    "rawhtml",
     "layouts",
     "reading",
     "images",

@@ -1,0 +1,352 @@
+"""The raw HTML policy for staff Markdown: what may pass, what is an error, and what to write instead.
+
+Pure Python (nh3 and the standard library); no Markdown, no Pelican.
+
+The site is served without a Content-Security-Policy, so anything a writer types that a browser
+runs (``<script>``, ``<iframe srcdoc>``, an ``onclick=`` attribute, a ``javascript:`` link) would run
+on the clinic's pages. Articles may hold only a few inline elements that Markdown has no syntax
+for (:data:`ALLOWED`); everything else is reported with what to use instead.
+
+Two layers, so that neither a gap in our own reading of a fragment nor one in nh3's can let
+markup through:
+
+- :func:`check_fragment` reads a fragment with :class:`html.parser.HTMLParser` to say precisely
+  what is wrong, and asks nh3 (html5ever, the parser browsers follow) whether its allow-list would
+  change any start tag or comment. Either one finding a problem makes it an error.
+- The fragment written to the page is always nh3's sanitised version (:attr:`Checked.safe`), even
+  when it is accepted.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import nh3
+
+#: The raw HTML a writer may use: element -> its allowed attributes (``lang`` and ``dir`` on any).
+ALLOWED: dict[str, frozenset[str]] = {
+    "abbr": frozenset({"title"}),
+    "br": frozenset(),
+    "wbr": frozenset(),
+    "sub": frozenset(),
+    "sup": frozenset(),
+    "kbd": frozenset(),
+    "small": frozenset(),
+    "mark": frozenset(),
+    "ins": frozenset(),
+    "del": frozenset(),
+    "span": frozenset(),
+}
+GLOBAL_ATTRIBUTES = frozenset({"lang", "dir"})
+#: Link and image addresses allowed, besides relative paths and #fragments.
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+#: The prefixes of the comments that plugins write into the HTML themselves (placeholders).
+PLUGIN_MARKERS = ("clinical:", "booking:", "citations:", "rawhtml:")
+#: Attributes whose value is a URL (checked on every element Markdown or attr_list produce).
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "srcset", "action", "formaction", "poster", "cite", "data", "background", "ping"}
+    | {"xlink:href", "longdesc", "usemap", "manifest", "codebase", "lowsrc", "dynsrc"}
+)
+
+_ALLOWED_LIST = ", ".join(f"<{t}>" for t in ALLOWED)
+_USE = {
+    "script": "pages run no script from articles",
+    "noscript": "pages run no script from articles",
+    "style": "the site's stylesheet styles every page; for emphasis use **bold**, a `!!! note` box or a care card",
+    "link": "the site's stylesheet styles every page",
+    "iframe": "embeds are not allowed in articles; link to the video or map instead, or ask for a theme component",
+    "object": "embeds are not allowed in articles; link to the file instead, or ask for a theme component",
+    "embed": "embeds are not allowed in articles; link to the file instead, or ask for a theme component",
+    "form": "forms are not allowed in articles; use a [[book]] marker for booking, or link to the contact page",
+    "a": "write links in Markdown: [text](https://...)",
+    "img": "write images in Markdown: ![what the picture shows](/images/picture.jpg)",
+    "div": 'write the text in Markdown; for a box use a care card or note (`!!! note "Heading"`)',
+}
+for _tag in ("frame", "frameset", "portal", "applet", "video", "audio", "source", "track", "svg", "math"):
+    _USE[_tag] = _USE["iframe"]
+for _tag in ("input", "button", "textarea", "select", "option", "label", "fieldset", "output"):
+    _USE[_tag] = _USE["form"]
+for _tag in ("picture", "figure", "map", "area"):
+    _USE[_tag] = _USE["img"]
+for _tag in ("meta", "base", "template", "slot"):
+    _USE[_tag] = "set page details in the header fields (Title:, Summary: ...), not in HTML"
+_MARKDOWN_HAS = "write it in Markdown (## heading, - list, | table |, **bold**, > quote)"
+for _tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "td", "th"):
+    _USE[_tag] = _MARKDOWN_HAS
+for _tag in ("strong", "b", "em", "i", "u", "blockquote", "pre", "code", "hr", "section", "aside"):
+    _USE[_tag] = _MARKDOWN_HAS
+
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
+# What browsers ignore in a URL: leading/trailing C0 controls and spaces; tabs and newlines anywhere.
+_URL_NOISE_RE = re.compile(r"[\t\n\r]")
+_TABLE_ALIGN_RE = re.compile(r"^text-align: (left|right|center);$")
+MARK = "<!--rawhtml:problem"
+_PROBLEM_RE = re.compile(r"<!--rawhtml:problem (\{[^<>]*?\})-->\n?")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a fragment: its line inside the fragment (1 = the first), the text to look
+    for in the source (to find the file's line), and the message for the writer."""
+
+    line: int
+    needle: str
+    message: str
+
+
+@dataclass
+class Checked:
+    safe: str  # what may be written to the page (nh3's output, or the escaped text)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def describe(text: str, limit: int = 60) -> str:
+    """`text` shortened to one line for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def url_problem(value: str) -> str | None:
+    """Why `value` (an attribute value as written, entities allowed) may not be a link, or None."""
+    url = _URL_NOISE_RE.sub("", html.unescape(value)).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
+        "\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
+        "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
+    match = _SCHEME_RE.match(url)
+    if not match or match.group(1).lower() in SAFE_SCHEMES:
+        return None
+    scheme = match.group(1).lower()
+    return (
+        f"a link or image address starting '{scheme}:' is not allowed ('{describe(value, 40)}'); "
+        "use https://, http://, mailto:, tel:, a path on this site or a #fragment"
+    )
+
+
+def marker_problem(comment: str) -> str | None:
+    """Why an HTML comment (its text between `<!--` and `-->`) may not be in an article, or None."""
+    text = comment.strip().lstrip("/").strip().lower()
+    plugin = next((p for p in PLUGIN_MARKERS if text.startswith(p)), None)
+    if plugin is None:
+        return None
+    how = {
+        "clinical:": 'write a care card as `!!! urgent "Heading"` with its text indented by 4 spaces',
+        "booking:": "write a Book Now link as [[book]] or [[book: NAME]] on a line of its own",
+        "citations:": "put the reference list with a line `::: {#refs}` followed by a line `:::`",
+        "rawhtml:": "remove it",
+    }[plugin]
+    return (
+        f"'<!--{describe(comment, 40)}-->' is a marker only the {plugin[:-1]} plugin may write; "
+        f"a marker typed in an article is not allowed: {how}"
+    )
+
+
+def tag_problem(tag: str) -> str:
+    advice = _USE.get(tag, f"the HTML allowed in articles is {_ALLOWED_LIST}")
+    return f"<{tag}> is not allowed in articles: {advice}"
+
+
+def attribute_problem(tag: str, name: str, value: str | None) -> str | None:
+    """Why attribute `name` may not be on a raw <tag> a writer typed, or None."""
+    if name.startswith("on"):
+        return f"the event-handler attribute '{name}' on <{tag}> is not allowed: pages run no script from articles"
+    if name == "style":
+        return f"the style attribute on <{tag}> is not allowed: the site's stylesheet styles every page"
+    if name in URL_ATTRIBUTES and value is not None and url_problem(value):
+        return url_problem(value)
+    if name in GLOBAL_ATTRIBUTES or name in ALLOWED.get(tag, ()):
+        return None
+    allowed = sorted(ALLOWED.get(tag, frozenset()) | GLOBAL_ATTRIBUTES)
+    return f"the attribute '{name}' on <{tag}> is not allowed (allowed: {', '.join(allowed)})"
+
+
+def attribute_problem_in_markdown(tag: str, name: str, value: str) -> str | None:
+    """Why an attribute of an element Markdown itself made (a link, an image, an attribute list
+    `{: ...}`) may not be written, or None.
+
+    Markdown's own elements and attributes are fine; what a writer can add through them is not:
+    event handlers, style (except a table column's alignment), and unsafe link addresses.
+    """
+    name = name.lower()
+    if name.startswith("on"):
+        return (
+            f"the event-handler attribute '{name}' on <{tag}> is not allowed: pages run no script from "
+            "articles (attribute lists `{: ...}` may set only #id and .class)"
+        )
+    if name == "style" and not (tag in ("td", "th") and _TABLE_ALIGN_RE.match(value)):
+        return (
+            f"the style attribute on <{tag}> is not allowed: the site's stylesheet styles every page "
+            "(attribute lists `{: ...}` may set only #id and .class)"
+        )
+    if name in URL_ATTRIBUTES:
+        return url_problem(value)
+    return None
+
+
+class _Reader(HTMLParser):
+    """Collects what a fragment holds: start tags (with the line inside the fragment), comments,
+    declarations and processing instructions."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[Finding] = []
+        self.starts: list[tuple[str, tuple]] = []  # (tag, sorted attributes) for the nh3 comparison
+        self.comments: list[str] = []
+
+    def _add(self, needle: str, message: str) -> None:
+        self.findings.append(Finding(self.getpos()[0], needle.split("\n")[0], message))
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        text = self.get_starttag_text() or f"<{tag}"
+        self.starts.append((tag, tuple(sorted((k, v or "") for k, v in attrs))))
+        if tag not in ALLOWED:
+            self._add(text, tag_problem(tag))
+            if tag != "a" and tag != "img":
+                return
+        for name, value in attrs:
+            problem = attribute_problem(tag, name, value)
+            if problem and (tag in ALLOWED or name.startswith("on") or name in URL_ATTRIBUTES):
+                self._add(text, problem)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+        problem = marker_problem(data)
+        if problem:
+            self._add(f"<!--{data}", problem)
+
+    def handle_decl(self, decl: str) -> None:
+        self._add(f"<!{decl}", f"'<!{describe(decl, 30)}>' is not allowed in articles")
+
+    def unknown_decl(self, data: str) -> None:
+        self._add(f"<![{data}", f"'<![{describe(data, 30)}' is not allowed in articles")
+
+    def handle_pi(self, data: str) -> None:
+        self._add(f"<?{data}", f"'<?{describe(data, 30)}' is not allowed in articles")
+
+
+def _nh3(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED),
+        attributes={tag: set(attrs | GLOBAL_ATTRIBUTES) for tag, attrs in ALLOWED.items()},
+        strip_comments=False,
+        link_rel=None,
+        url_schemes=set(SAFE_SCHEMES),
+    )
+
+
+def _structure(fragment: str) -> tuple[list, list]:
+    reader = _Reader()
+    reader.feed(fragment)
+    reader.close()
+    return reader.starts, reader.comments
+
+
+def check_fragment(fragment: str, inline: bool = False) -> Checked:
+    """Check one raw HTML fragment as Python-Markdown stashed it: a whole HTML block, or (`inline`)
+    a single tag or comment from a paragraph."""
+    reader = _Reader()
+    reader.feed(fragment)
+    reader.close()
+    findings = list(reader.findings)
+    cleaned = _nh3(fragment)
+    if not findings and _structure(cleaned) != (reader.starts, reader.comments):
+        first = fragment.strip().split("\n")[0]
+        findings.append(
+            Finding(
+                1,
+                first,
+                f"raw HTML '{describe(fragment, 40)}' is not allowed in articles; "
+                f"the HTML allowed is {_ALLOWED_LIST}",
+            )
+        )
+    if findings:
+        return Checked(html.escape(fragment, quote=False), findings)
+    if inline:
+        cleaned = _inline_safe(fragment, cleaned)
+    return Checked(cleaned, [])
+
+
+def _inline_safe(fragment: str, cleaned: str) -> str:
+    """A single accepted inline tag as nh3 wrote it, without the end tag html5ever adds to it."""
+    end = re.match(r"^</([a-zA-Z][a-zA-Z0-9]*)\s*>$", fragment.strip())
+    if end:
+        return f"</{end.group(1).lower()}>" if end.group(1).lower() in ALLOWED else ""
+    return re.sub(r"</[a-z]+>$", "", cleaned)
+
+
+# --- problems found while Markdown is parsed, carried to the Pelican glue ----------------------
+
+
+def problem_comment(line: int | None, message: str, check: str = "rawhtml") -> str:
+    """A placeholder for one problem, kept with the page's HTML (and in Pelican's content cache)
+    until the glue reports it with the file's name. Safe inside a comment: no '<', '>', '&', '-'."""
+    text = json.dumps({"line": line, "message": message, "check": check}, ensure_ascii=True)
+    for char in "<>&-":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return f"{MARK} {text}-->\n"
+
+
+def take_problems(content: str) -> tuple[str, list[tuple[int | None, str, str]]]:
+    """`content` without the problem placeholders, and the problems: (line, message, check)."""
+    problems = []
+    for match in _PROBLEM_RE.finditer(content):
+        data = json.loads(match.group(1))
+        problems.append((data["line"], data["message"], data["check"]))
+    return (_PROBLEM_RE.sub("", content) if problems else content), problems
+
+
+# --- where a problem is in the Markdown source ------------------------------------------------
+
+_FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
+_HEADER_RE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")
+_CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+class Source:
+    """The lines of a Markdown file (as Python-Markdown normalised them: tabs expanded), to find the
+    line of a fragment. Fenced code and code spans are not searched (they are shown as written)."""
+
+    def __init__(self, lines: list[str], header: bool = False) -> None:
+        self.lines = []
+        fence = None
+        if header and lines and _HEADER_RE.match(lines[0]):  # `Title: ...` lines up to a blank one
+            while len(self.lines) < len(lines) and lines[len(self.lines)].strip():
+                self.lines.append("")
+            lines = lines[len(self.lines) :]
+        for line in lines:
+            if fence is not None:
+                self.lines.append("")
+                if line.strip() == fence:
+                    fence = None
+                continue
+            opened = _FENCE_RE.match(line)
+            if opened:
+                fence = opened.group(1)
+                self.lines.append("")
+                continue
+            self.lines.append(_CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
+        self._used: dict[str, int] = {}
+
+    def find(self, needle: str, after: int = 0) -> int | None:
+        """The 1-based line of the next unused occurrence of `needle` (its first line) after line
+        `after`; each occurrence is handed out once, so repeated fragments get their own lines."""
+        needle = needle.split("\n")[0].strip()
+        if not needle:
+            return None
+        start = max(after, self._used.get(needle, 0))
+        for index in range(start, len(self.lines)):
+            if needle in self.lines[index]:
+                self._used[needle] = index + 1
+                return index + 1
+        for index in range(after, len(self.lines)):  # all handed out: the first one again
+            if needle in self.lines[index]:
+                return index + 1
+        return None
