@@ -84,7 +84,10 @@ def _example(card_type: str, tab: int) -> str:
     first = {"immediate": "- you have chest pain", "urgent": "- you have numbness in both legs"}.get(
         card_type, "- the main point"
     )
-    return f'write it as: !!! {card_type} "Heading" then each line of its text indented by {tab} spaces ("{" " * tab}{first}")'
+    return (
+        f'write it as: !!! {card_type} "Heading" then each line of its text indented by {tab} spaces '
+        f'("{" " * tab}{first}")'
+    )
 
 
 def structure_problems(lines: list[str], tab_length: int = 4) -> list[tuple[int, str]]:

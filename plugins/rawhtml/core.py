@@ -52,16 +52,17 @@ URL_ATTRIBUTES = frozenset(
     | {"xlink:href", "longdesc", "usemap", "manifest", "codebase", "lowsrc", "dynsrc"}
 )
 
+_NO_SCRIPT = "pages run no script from articles"
 _ALLOWED_LIST = ", ".join(f"<{t}>" for t in ALLOWED)
 _USE = {
     "script": "pages run no script from articles",
     "noscript": "pages run no script from articles",
-    "style": "the site's stylesheet styles every page; for emphasis use **bold**, a `!!! note` box or a care card",
+    "style": "the site's stylesheet styles every page; for emphasis use **bold** or a `!!! note` box",
     "link": "the site's stylesheet styles every page",
-    "iframe": "embeds are not allowed in articles; link to the video or map instead, or ask for a theme component",
-    "object": "embeds are not allowed in articles; link to the file instead, or ask for a theme component",
-    "embed": "embeds are not allowed in articles; link to the file instead, or ask for a theme component",
-    "form": "forms are not allowed in articles; use a [[book]] marker for booking, or link to the contact page",
+    "iframe": "embeds are not allowed; link to the video or map instead, or ask for a theme component",
+    "object": "embeds are not allowed; link to the file instead, or ask for a theme component",
+    "embed": "embeds are not allowed; link to the file instead, or ask for a theme component",
+    "form": "forms are not allowed; use a [[book]] marker for booking, or link to the contact page",
     "a": "write links in Markdown: [text](https://...)",
     "img": "write images in Markdown: ![what the picture shows](/images/picture.jpg)",
     "div": 'write the text in Markdown; for a box use a care card or note (`!!! note "Heading"`)',
@@ -153,7 +154,7 @@ def tag_problem(tag: str) -> str:
 def attribute_problem(tag: str, name: str, value: str | None) -> str | None:
     """Why attribute `name` may not be on a raw <tag> a writer typed, or None."""
     if name.startswith("on"):
-        return f"the event-handler attribute '{name}' on <{tag}> is not allowed: pages run no script from articles"
+        return f"the event-handler attribute '{name}' on <{tag}> is not allowed: {_NO_SCRIPT}"
     if name == "style":
         return f"the style attribute on <{tag}> is not allowed: the site's stylesheet styles every page"
     if name in URL_ATTRIBUTES and value is not None and url_problem(value):
