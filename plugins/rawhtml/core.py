@@ -206,8 +206,6 @@ class _Reader(HTMLParser):
         self.starts.append((tag, tuple(sorted((k, v or "") for k, v in attrs))))
         if tag not in ALLOWED:
             self._add(text, tag_problem(tag))
-            if tag != "a" and tag != "img":
-                return
         for name, value in attrs:
             problem = attribute_problem(tag, name, value)
             if problem and (tag in ALLOWED or name.startswith("on") or name in URL_ATTRIBUTES):
