@@ -230,11 +230,14 @@ class _Reader(HTMLParser):
         self._add(f"<?{data}", f"'<?{describe(data, 30)}' is not allowed in articles")
 
 
-def _nh3(fragment: str) -> str:
+def _nh3(fragment: str, every_attribute: bool = False) -> str:
+    """`fragment` as nh3 cleans it with the allow-list (`every_attribute`: any attribute kept on
+    the allowed elements, to see whether the allow-list removes one)."""
     return nh3.clean(
         fragment,
         tags=set(ALLOWED),
         attributes={tag: set(attrs | GLOBAL_ATTRIBUTES) for tag, attrs in ALLOWED.items()},
+        generic_attribute_prefixes={""} if every_attribute else None,
         strip_comments=False,
         link_rel=None,
         url_schemes=set(SAFE_SCHEMES),
@@ -256,7 +259,8 @@ def check_fragment(fragment: str, inline: bool = False) -> Checked:
     reader.close()
     findings = list(reader.findings)
     cleaned = _nh3(fragment)
-    if not findings and _structure(cleaned) != (reader.starts, reader.comments):
+    changed = _structure(cleaned) != (reader.starts, reader.comments) or cleaned != _nh3(fragment, True)
+    if not findings and changed:
         first = fragment.strip().split("\n")[0]
         findings.append(
             Finding(

@@ -220,3 +220,47 @@ def test_an_accepted_fragment_is_written_as_nh3_cleaned_it():
     assert check_fragment("</abbr>", inline=True).safe == "</abbr>"
     rejected = check_fragment('<abbr title="x" onclick="alert(1)">', inline=True)
     assert rejected.findings and rejected.safe == '&lt;abbr title="x" onclick="alert(1)"&gt;'
+
+
+# --- parser tricks: reported where Markdown reads them as HTML, inert either way ------------------
+
+TRICKS = [
+    ("a <!--><script>alert(1)</script>--> b", True),  # `<!-->` ends a comment in HTML5
+    ("a <!--x--!><script>alert(1)</script>--> b", True),
+    ('<a href=" javascript:alert(1)">x</a>', True),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', True),
+    ("a <scr<script>ipt>alert(1)</script> b", True),
+    ("a <abbr/onclick=alert(1)>b</abbr>", True),
+    ("a <x-foo onclick=alert(1)>b</x-foo>", True),
+    ("<details open ontoggle=alert(1)>", True),
+    ("a <math><mi xlink:href=javascript:alert(1)>x</mi></math>", True),
+    ("<![CDATA[<script>alert(1)</script>]]>", True),
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', True),
+    ("<textarea><script>alert(1)</script></textarea>", True),
+    ('<meta http-equiv=refresh content="0;url=javascript:alert(1)">', True),
+    ("   <script>alert(1)</script>", True),
+    ("> <script>alert(1)</script>", True),
+    ("- <script>alert(1)</script>", True),
+    ("| a |\n|---|\n| <script>alert(1)</script> |", True),
+    ("Text[^1]\n\n[^1]: <script>alert(1)</script>", True),
+    ('!!! note "<script>alert(1)</script>"\n    body', True),
+    ("## <script>alert(1)</script>", True),
+    ("[x]( javascript:alert(1))", True),
+    ("[x](<javascript:alert(1)>)", True),
+    ("[x](javascript&colon;alert(1))", True),
+    ("[x](&#0000106avascript:alert(1))", True),
+    ("a <img src=x onerror=alert(1)// b", False),  # no `>`: text
+    ('a <abbr title="x"onclick="alert(1)">b</abbr>', False),  # Markdown shows it as text
+    ('<https://x.example" onmouseover="alert(1)>', False),
+    ('[x](https://ok.example "t\\" onmouseover=alert(1)")', False),
+    ('a <abbr title="<script>alert(1)</script>">x</abbr> b', False),  # only a title's text
+    ("\t<script>alert(1)</script>", False),  # indented code
+    ("*[HTML]: <script>alert(1)</script>\n\nHTML", False),
+]
+
+
+@pytest.mark.parametrize(("source", "reported"), TRICKS)
+def test_parser_tricks_are_reported_or_shown_as_text(source, reported):
+    html, problems = convert(HEADER + source + "\n")
+    assert bool(problems) == reported, problems
+    assert_inert(html)
