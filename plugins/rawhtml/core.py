@@ -208,7 +208,9 @@ class _Reader(HTMLParser):
             self._add(text, tag_problem(tag))
         for name, value in attrs:
             problem = attribute_problem(tag, name, value)
-            if problem and (tag in ALLOWED or name.startswith("on") or name in URL_ATTRIBUTES):
+            # On an element that is not allowed anyway, say only what would have run.
+            dangerous = name.startswith("on") or (name in URL_ATTRIBUTES and url_problem(value or ""))
+            if problem and (tag in ALLOWED or dangerous):
                 self._add(text, problem)
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:

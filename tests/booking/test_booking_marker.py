@@ -142,3 +142,17 @@ def test_a_placeholder_not_written_by_the_extension_is_neither_read_nor_rendered
         assert replace(html, lambda marker: "RENDERED") == ""
     good = placeholder(3, "classes", ((("urgent",), 1),))
     assert markers(good) == [Marker(3, "classes", ((("urgent",), 1),))]
+
+
+def test_markers_a_writer_gets_wrong_are_malformed_not_dropped():
+    for line in (
+        "[[book:]]",
+        "[[book: a b]]",
+        "Text [[book]] here.",
+        "[[book]] [[book]]",
+        "[[book:classes]]x",
+    ):
+        html = convert(f"Intro.\n\n{line}\n")
+        assert [m.malformed for m in markers(html)] == [True], line
+    assert markers(convert("Intro.\n\n[[ book ]]\n")) == [Marker(3, None)]  # spaces are forgiven
+    assert markers(convert("Intro.\n\n[[book: Unknown]]\n")) == [Marker(3, "unknown")]  # checked later

@@ -155,3 +155,10 @@ def test_every_rejected_payload_quoted_as_code_builds_and_shows_as_text(box):
     html = article_page(box)
     assert executable(html) == []
     assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in html
+
+
+def test_raw_html_in_the_summary_field_is_an_error_at_its_line(box):
+    """Summary: goes through Markdown too, and is shown on the home page, lists and feeds."""
+    header = HEADER.replace("\n\n", "\nSummary: Read <img src=x onerror=alert(1)>.\n\n")
+    path = box.article(header + "Text.\n")
+    box.rejects(path, 4, "in 'summary:': the event-handler attribute 'onerror'")
