@@ -171,8 +171,14 @@ def structure_problems(lines: list[str], tab_length: int = 4) -> list[tuple[int,
 class StructurePreprocessor(Preprocessor):
     """Reports boxes that are not written as Markdown reads them (see :func:`structure_problems`)."""
 
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        self.lines: list[str] = []
+        self.reported = False
+
     def run(self, lines: list[str]) -> list[str]:
         problems = structure_problems(lines, self.md.tab_length)
+        self.lines, self.reported = list(lines), bool(problems)
         if not problems:
             return lines
         notes = "".join(problem_comment(line, message, "clinical") for line, message in problems)
@@ -226,11 +232,28 @@ class CareCardTreeprocessor(Treeprocessor):
         number = self._count
         self._count += 1
         heading = " ".join(heading.split()) or DEFAULT_HEADINGS[card_type]
+        notes = [] if children else self._empty(card_type, heading)
         attrs = _comment_json({"type": card_type, "heading": heading, "level": level})
         start = self._raw(f"<!--{_START} {number} {attrs}-->")
         end = self._raw(f"<!--/{_START} {number}-->")
-        end.tail = div.tail
-        return [start, *children, end]
+        (notes[-1] if notes else end).tail = div.tail
+        return [start, *children, end, *notes]
+
+    def _empty(self, card_type: str, heading: str) -> list[etree.Element]:
+        """A card Markdown gave no body where :func:`structure_problems` cannot see it (e.g. in a
+        list item): reported here, at the first `!!! type` line of the source that fits."""
+        structure = self.md.preprocessors["clinical_card_structure"]
+        if structure.reported:
+            return []  # the build fails already, with the line of each box written wrongly
+        line = next(
+            (n for n, text in enumerate(structure.lines, 1) if text.strip().startswith(f"!!! {card_type}")),
+            None,
+        )
+        message = (
+            f"the '!!! {card_type}' box '{heading}' has no text, so it would show a heading and nothing "
+            f"else; {_example(card_type, self.md.tab_length)}, further than the '!!!' line"
+        )
+        return [self._raw(problem_comment(line, message, "clinical"))]
 
     def _plain(self, text: str) -> str:
         """A title as plain text: raw HTML tags dropped, entities and backslash escapes resolved."""
@@ -305,7 +328,7 @@ def marker_data(text: str) -> dict | None:
     card_type, heading, level = data["type"], data["heading"], data["level"]
     if card_type not in CARD_TYPES or not isinstance(heading, str) or not heading.strip():
         return None
-    if "\n" in heading or len(heading) > 300:
+    if "\n" in heading:
         return None
     if type(level) is not int or not 2 <= level <= 6:
         return None

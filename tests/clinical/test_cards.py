@@ -201,3 +201,12 @@ def test_marker_data_accepts_what_the_treeprocessor_writes():
         "heading": "Call 111",
         "level": 3,
     }
+
+
+def test_an_empty_card_the_line_scan_cannot_see_is_reported_by_the_tree_check():
+    md = markdown.Markdown(extensions=["extra", "admonition", CareCardExtension()], output_format="html5")
+    html, found = take_problems(md.convert('- a step\n\n    !!! urgent "Call 999"\n\n- next step\n'))
+    assert [(line, "has no text" in message) for line, message, _ in found] == [(3, True)]
+    assert fill(html, record)[1] == []
+    html, found = take_problems(md.convert('- a step\n\n    !!! urgent "Call 999"\n        - chest pain\n'))
+    assert found == [] and fill(html, record)[1][0]["body"] == "<ul>\n<li>chest pain</li>\n</ul>"
