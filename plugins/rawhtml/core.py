@@ -338,20 +338,24 @@ class Source:
                 self.lines.append("")
                 continue
             self.lines.append(_CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
-        self._used: dict[str, int] = {}
+        self._used: dict[tuple[str, bool], int] = {}
 
-    def find(self, needle: str, after: int = 0) -> int | None:
-        """The 1-based line of the next unused occurrence of `needle` (its first line) after line
-        `after`; each occurrence is handed out once, so repeated fragments get their own lines."""
+    def find(self, needle: str, block: bool = False) -> int | None:
+        """The 1-based line of the next unused occurrence of `needle` (its first line); each
+        occurrence is handed out once, so repeated fragments get their own lines. A `block` (a raw
+        HTML block) starts a line, indented by at most 3 spaces (more would be indented code)."""
         needle = needle.split("\n")[0].strip()
         if not needle:
             return None
-        start = max(after, self._used.get(needle, 0))
-        for index in range(start, len(self.lines)):
-            if needle in self.lines[index]:
-                self._used[needle] = index + 1
+
+        def fits(line: str) -> bool:
+            if not block:
+                return needle in line
+            return line.lstrip(" ").startswith(needle) and len(line) - len(line.lstrip(" ")) < 4
+
+        key = (needle, block)
+        for index in range(self._used.get(key, 0), len(self.lines)):
+            if fits(self.lines[index]):
+                self._used[key] = index + 1
                 return index + 1
-        for index in range(after, len(self.lines)):  # all handed out: the first one again
-            if needle in self.lines[index]:
-                return index + 1
-        return None
+        return next((n for n, line in enumerate(self.lines, 1) if fits(line)), None)

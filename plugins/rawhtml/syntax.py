@@ -117,7 +117,7 @@ class CheckTreeprocessor(Treeprocessor):
             if index < len(stash) and isinstance(stash[index], str):
                 stash[index] = checked.safe
             if checked.findings:
-                start = self.doc.source.find(fragment)
+                start = self.doc.source.find(fragment, block=not inline)
                 for finding in checked.findings:
                     line = start + finding.line - 1 if start else self.doc.source.find(finding.needle)
                     problems.append((line, finding.message))

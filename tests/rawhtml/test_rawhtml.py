@@ -264,3 +264,10 @@ def test_parser_tricks_are_reported_or_shown_as_text(source, reported):
     html, problems = convert(HEADER + source + "\n")
     assert bool(problems) == reported, problems
     assert_inert(html)
+
+
+def test_a_raw_block_is_found_at_its_own_line_not_in_indented_code_before_it():
+    source = HEADER + "Example:\n\n    <script>alert(1)</script>\n\nReal:\n\n<script>alert(1)</script>\n"
+    html, problems = convert(source)
+    assert [line for line, _ in problems] == [10]
+    assert "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;\n</code></pre>" in html
