@@ -19,10 +19,11 @@ markup through:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
@@ -99,10 +100,10 @@ class Finding:
     message: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Checked:
     safe: str  # what may be written to the page (nh3's output, or the escaped text)
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...] = ()
 
 
 def describe(text: str, limit: int = 60) -> str:
@@ -253,6 +254,7 @@ def _structure(fragment: str) -> tuple[list, list]:
     return reader.starts, reader.comments
 
 
+@functools.lru_cache(maxsize=4096)
 def check_fragment(fragment: str, inline: bool = False) -> Checked:
     """Check one raw HTML fragment as Python-Markdown stashed it: a whole HTML block, or (`inline`)
     a single tag or comment from a paragraph."""
@@ -273,10 +275,10 @@ def check_fragment(fragment: str, inline: bool = False) -> Checked:
             )
         )
     if findings:
-        return Checked(html.escape(fragment, quote=False), findings)
+        return Checked(html.escape(fragment, quote=False), tuple(findings))
     if inline:
         cleaned = _inline_safe(fragment, cleaned)
-    return Checked(cleaned, [])
+    return Checked(cleaned)
 
 
 def _inline_safe(fragment: str, cleaned: str) -> str:
@@ -320,25 +322,37 @@ class Source:
     line of a fragment. Fenced code and code spans are not searched (they are shown as written)."""
 
     def __init__(self, lines: list[str], header: bool = False) -> None:
-        self.lines = []
+        self._raw, self._header = list(lines), header  # `meta` removes lines from the list it is given
+        self._lines: list[str] | None = None  # masked on the first search (most files have none)
+        self._used: dict[tuple[str, bool], int] = {}
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self._mask(self._raw, self._header)
+        return self._lines
+
+    @staticmethod
+    def _mask(lines: list[str], header: bool) -> list[str]:
+        masked: list[str] = []
         fence = None
         if header and lines and _HEADER_RE.match(lines[0]):  # `Title: ...` lines up to a blank one
-            while len(self.lines) < len(lines) and lines[len(self.lines)].strip():
-                self.lines.append("")
-            lines = lines[len(self.lines) :]
+            while len(masked) < len(lines) and lines[len(masked)].strip():
+                masked.append("")
+            lines = lines[len(masked) :]
         for line in lines:
             if fence is not None:
-                self.lines.append("")
+                masked.append("")
                 if line.strip() == fence:
                     fence = None
                 continue
             opened = _FENCE_RE.match(line)
             if opened:
                 fence = opened.group(1)
-                self.lines.append("")
+                masked.append("")
                 continue
-            self.lines.append(_CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
-        self._used: dict[tuple[str, bool], int] = {}
+            masked.append(_CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line)
+        return masked
 
     def find(self, needle: str, block: bool = False) -> int | None:
         """The 1-based line of the next unused occurrence of `needle` (its first line); each
