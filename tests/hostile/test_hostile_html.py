@@ -7,42 +7,13 @@ browser would run.
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-
 import pytest
+
+from tests.rawhtml.inert import executable
 
 HEADER = "Title: Hostile\nDate: 2025-03-01\nCategory: Running\n\n"
 ARTICLE = "content/articles/2025-03-01-hostile.md"
 PAGE = "articles/hostile/index.html"  # where the article is written (ARTICLE_SAVE_AS)
-
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-
-def executable(html: str) -> list[str]:
-    """What in `html` a browser would run (script, embeds, handlers, script URLs); [] when inert.
-    The theme's own scripts (a <script src> to the site's static files or JSON-LD) are not counted."""
-    reader = _Elements()
-    reader.feed(html)
-    found = []
-    for tag, attrs in reader.found:
-        values = dict(attrs)
-        if tag == "script" and (values.get("type") == "application/ld+json" or "src" in values):
-            continue
-        if tag in ("script", "iframe", "object", "embed", "form"):
-            found.append(tag)
-        for name, value in attrs:
-            url = re.sub(r"[\x00-\x20]", "", value or "").lower()
-            if name.startswith("on") or name == "srcdoc" or url.startswith(("javascript:", "vbscript:")):
-                found.append(f"{tag}[{name}={value}]")
-    return found
 
 
 def article_page(box) -> str:
