@@ -26,7 +26,7 @@ def executable(html: str) -> list[str]:
         values = dict(attrs)
         if tag == "script" and (values.get("type") == "application/ld+json" or "src" in values):
             continue
-        if tag in ("script", "iframe", "object", "embed", "form", "svg", "base"):
+        if tag in ("script", "iframe", "object", "embed", "form", "base"):
             found.append(tag)
         for name, value in attrs:
             url = re.sub(r"[\x00-\x20]", "", value or "").lower()
