@@ -12,7 +12,7 @@ markup through:
 
 - :func:`check_fragment` reads a fragment with :class:`html.parser.HTMLParser` to say precisely
   what is wrong, and asks nh3 (html5ever, the parser browsers follow) whether its allow-list would
-  change any start tag or comment. Either one finding a problem makes it an error.
+  remove any element, attribute or comment. Either one finding a problem makes it an error.
 - The fragment written to the page is always nh3's sanitised version (:attr:`Checked.safe`), even
   when it is accepted.
 """
@@ -56,8 +56,8 @@ URL_ATTRIBUTES = frozenset(
 _NO_SCRIPT = "pages run no script from articles"
 _ALLOWED_LIST = ", ".join(f"<{t}>" for t in ALLOWED)
 _USE = {
-    "script": "pages run no script from articles",
-    "noscript": "pages run no script from articles",
+    "script": _NO_SCRIPT,
+    "noscript": _NO_SCRIPT,
     "style": "the site's stylesheet styles every page; for emphasis use **bold** or a `!!! note` box",
     "link": "the site's stylesheet styles every page",
     "iframe": "embeds are not allowed; link to the video or map instead, or ask for a theme component",
@@ -85,6 +85,7 @@ for _tag in ("strong", "b", "em", "i", "u", "blockquote", "pre", "code", "hr", "
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 # What browsers ignore in a URL: leading/trailing C0 controls and spaces; tabs and newlines anywhere.
 _URL_NOISE_RE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _TABLE_ALIGN_RE = re.compile(r"^text-align: (left|right|center);$")
 MARK = "<!--rawhtml:problem"
 _PROBLEM_RE = re.compile(r"<!--rawhtml:problem (\{[^<>]*?\})-->\n?")
@@ -114,11 +115,7 @@ def describe(text: str, limit: int = 60) -> str:
 
 def url_problem(value: str) -> str | None:
     """Why `value` (an attribute value as written, entities allowed) may not be a link, or None."""
-    url = _URL_NOISE_RE.sub("", html.unescape(value)).strip(
-        "\x00\x01\x02\x03\x04\x05\x06\x07\x08"
-        "\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
-        "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
-    )
+    url = _URL_NOISE_RE.sub("", html.unescape(value)).strip(_C0_AND_SPACE)
     match = _SCHEME_RE.match(url)
     if not match or match.group(1).lower() in SAFE_SCHEMES:
         return None
@@ -176,13 +173,13 @@ def attribute_problem_in_markdown(tag: str, name: str, value: str) -> str | None
     name = name.lower()
     if name.startswith("on"):
         return (
-            f"the event-handler attribute '{name}' on <{tag}> is not allowed: pages run no script from "
-            "articles (attribute lists `{: ...}` may set only #id and .class)"
+            f"the event-handler attribute '{name}' on <{tag}> is not allowed: {_NO_SCRIPT} "
+            "(an attribute list `{: ...}` may not set it)"
         )
     if name == "style" and not (tag in ("td", "th") and _TABLE_ALIGN_RE.match(value)):
         return (
             f"the style attribute on <{tag}> is not allowed: the site's stylesheet styles every page "
-            "(attribute lists `{: ...}` may set only #id and .class)"
+            "(an attribute list `{: ...}` may not set it)"
         )
     if name in URL_ATTRIBUTES:
         return url_problem(value)
