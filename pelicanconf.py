@@ -158,6 +158,7 @@ PLUGINS = [
     "citations",
     "booking",
     "clinical",
+    "rawhtml",
     "layouts",
     "reading",
     "images",

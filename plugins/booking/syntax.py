@@ -41,6 +41,7 @@ _FENCE_RE = re.compile(r"^(`{3,}|~{3,})")
 _ADMONITION_RE = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
 PLACEHOLDER_RE = re.compile(r"<!-- booking:inline (\{[^<>]*?\}) -->")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_NAME_RE = re.compile(r"^[a-z0-9_-]+$")
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,38 @@ class Marker:
 
     @classmethod
     def from_json(cls, text: str) -> Marker:
+        """The marker a placeholder carries; ValueError unless it has exactly the shape that
+        :meth:`placeholder` writes (a placeholder typed into an article is reported by the rawhtml
+        plugin, and must not reach a template even without it)."""
         data = json.loads(text)
-        boxes = tuple((tuple(classes), line) for classes, line in data["boxes"])
-        return cls(data["line"], data["target"], boxes, data["malformed"])
+        if not isinstance(data, dict) or set(data) != {"line", "target", "boxes", "malformed"}:
+            raise ValueError(f"not a Book Now placeholder: {text[:60]}")
+        line, target, boxes, malformed = data["line"], data["target"], data["boxes"], data["malformed"]
+        if type(line) is not int or line < 1 or type(malformed) is not bool:
+            raise ValueError(f"not a Book Now placeholder: {text[:60]}")
+        if target is not None and not (isinstance(target, str) and _NAME_RE.match(target)):
+            raise ValueError(f"not a Book Now placeholder: {text[:60]}")
+        if not isinstance(boxes, list) or not all(_is_box(box) for box in boxes):
+            raise ValueError(f"not a Book Now placeholder: {text[:60]}")
+        return cls(line, target, tuple((tuple(classes), opened) for classes, opened in boxes), malformed)
+
+
+def _is_box(box) -> bool:
+    """`[["urgent"], 12]`: an admonition's classes and the line that opened it."""
+    return (
+        isinstance(box, list)
+        and len(box) == 2
+        and isinstance(box[0], list)
+        and all(isinstance(c, str) for c in box[0])
+        and type(box[1]) is int
+    )
+
+
+def _parse(text: str) -> Marker | None:
+    try:
+        return Marker.from_json(text)
+    except ValueError:
+        return None
 
 
 def scan(lines: list[str], tab_length: int = 4) -> tuple[list[str], list[tuple[int, Marker]]]:
@@ -137,20 +167,26 @@ class BookingExtension(Extension):
 
 
 def markers(html: str) -> list[Marker]:
-    """The markers' placeholders in converted HTML, in document order."""
-    return [Marker.from_json(m.group(1)) for m in PLACEHOLDER_RE.finditer(html)]
+    """The markers' placeholders in converted HTML, in document order (malformed ones left out)."""
+    return [marker for m in PLACEHOLDER_RE.finditer(html) if (marker := _parse(m.group(1)))]
 
 
 def ends_with_marker(html: str) -> bool:
     """True when the last marker's placeholder is the last block of `html`: only white space and
     HTML comments (such as the citations plugin's reference-list placeholder) follow it."""
-    found = list(PLACEHOLDER_RE.finditer(html))
+    found = [m for m in PLACEHOLDER_RE.finditer(html) if _parse(m.group(1))]
     return bool(found) and not _COMMENT_RE.sub("", html[found[-1].end() :]).strip()
 
 
 def replace(html: str, render: Callable[[Marker], str]) -> str:
-    """`html` with each placeholder replaced by render(marker)."""
-    return PLACEHOLDER_RE.sub(lambda m: render(Marker.from_json(m.group(1))), html)
+    """`html` with each placeholder replaced by render(marker) (one that is not a marker this
+    extension wrote is removed)."""
+
+    def one(match: re.Match) -> str:
+        marker = _parse(match.group(1))
+        return render(marker) if marker else ""
+
+    return PLACEHOLDER_RE.sub(one, html)
 
 
 def makeExtension(**kwargs) -> BookingExtension:

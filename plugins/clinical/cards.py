@@ -33,7 +33,10 @@ from collections.abc import Callable
 
 from markdown import util
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from rawhtml.core import problem_comment
 
 #: Card type -> the visually hidden prefix a screen reader announces before the heading.
 CARD_TYPES: dict[str, str] = {
@@ -63,6 +66,9 @@ _MARKED = re.compile(
     re.S,
 )
 _HEADING = re.compile(r"^h([1-6])$")
+# Python-Markdown's admonition opener: `!!! type [more classes] ["Title"]`.
+_OPENER = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
 _STASHED = util.HTML_PLACEHOLDER_RE
 
 
@@ -72,6 +78,111 @@ def _comment_json(data: dict) -> str:
     for char in "<>&-":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return text
+
+
+def _example(card_type: str, tab: int) -> str:
+    first = {"immediate": "- you have chest pain", "urgent": "- you have numbness in both legs"}.get(
+        card_type, "- the main point"
+    )
+    return (
+        f'write it as: !!! {card_type} "Heading" then each line of its text indented by {tab} spaces '
+        f'("{" " * tab}{first}")'
+    )
+
+
+def structure_problems(lines: list[str], tab_length: int = 4) -> list[tuple[int, str]]:
+    """Boxes (`!!! type`) whose text Python-Markdown would not take as their body: (line, message).
+
+    `lines` are the file's lines as Python-Markdown normalised them (tabs expanded). The text of a
+    box is every line after its `!!!` line indented one tab stop (4 spaces) further. A line indented
+    by less (1-3 spaces), or not indented right after the text without a blank line, is put *after*
+    the box, so a card would show its heading with the symptoms outside it; a box without text
+    would show an empty card. Each problem is reported at the box's `!!!` line.
+    """
+    problems: list[tuple[int, str]] = []
+    boxes: list[dict] = []  # open boxes, innermost last: indent, line, type, has_text
+    fence: str | None = None
+    blank_before = False
+    previous_in_box = False  # the last non-blank line was text of the innermost box
+
+    def close(box: dict) -> None:
+        if not box["has_text"]:
+            problems.append(
+                (
+                    box["line"],
+                    f"the '!!! {box['type']}' box has no text, so it would show a heading and "
+                    f"nothing else; {_example(box['type'], tab_length)}",
+                )
+            )
+
+    for index, line in enumerate(lines):
+        number = index + 1
+        if fence is not None:
+            if line.strip() == fence:
+                fence = None
+            continue
+        if not line.strip():
+            blank_before = True
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        while boxes and indent < boxes[-1]["indent"] + tab_length:
+            box = boxes[-1]
+            short = indent - box["indent"]
+            if short > 0:
+                problems.append(
+                    (
+                        box["line"],
+                        f"line {number} is indented by {short} space{'s' * (short > 1)}, so "
+                        f"Markdown puts it after the '!!! {box['type']}' box, not in it; "
+                        f"{_example(box['type'], tab_length)}",
+                    )
+                )
+                box["has_text"] = True  # one message for this box is enough
+            elif not blank_before and previous_in_box and boxes[-1] is box:
+                problems.append(
+                    (
+                        box["line"],
+                        f"line {number} is not indented and follows the '!!! {box['type']}' box's "
+                        "text without a blank line, so Markdown puts it after the box; indent it by "
+                        f"{tab_length} spaces to keep it in the box, or leave a blank line before it",
+                    )
+                )
+            close(box)
+            boxes.pop()
+            previous_in_box = False
+        base = boxes[-1]["indent"] + tab_length if boxes else 0
+        text = line.strip()
+        if indent == 0 and _FENCE.match(text):
+            fence = _FENCE.match(text).group(1)
+            continue
+        if boxes:
+            boxes[-1]["has_text"] = True
+        opener = _OPENER.match(text) if indent == base else None
+        if opener:
+            box_type = opener.group(1).split()[0].lower()
+            boxes.append({"indent": indent, "line": number, "type": box_type, "has_text": False})
+        previous_in_box = bool(boxes) and not opener
+        blank_before = False
+    for box in reversed(boxes):
+        close(box)
+    return problems
+
+
+class StructurePreprocessor(Preprocessor):
+    """Reports boxes that are not written as Markdown reads them (see :func:`structure_problems`)."""
+
+    def __init__(self, md) -> None:
+        super().__init__(md)
+        self.lines: list[str] = []
+        self.reported = False
+
+    def run(self, lines: list[str]) -> list[str]:
+        problems = structure_problems(lines, self.md.tab_length)
+        self.lines, self.reported = list(lines), bool(problems)
+        if not problems:
+            return lines
+        notes = "".join(problem_comment(line, message, "clinical") for line, message in problems)
+        return [*lines, "", self.md.htmlStash.store(notes), ""]
 
 
 class CareCardTreeprocessor(Treeprocessor):
@@ -121,11 +232,28 @@ class CareCardTreeprocessor(Treeprocessor):
         number = self._count
         self._count += 1
         heading = " ".join(heading.split()) or DEFAULT_HEADINGS[card_type]
+        notes = [] if children else self._empty(card_type, heading)
         attrs = _comment_json({"type": card_type, "heading": heading, "level": level})
         start = self._raw(f"<!--{_START} {number} {attrs}-->")
         end = self._raw(f"<!--/{_START} {number}-->")
-        end.tail = div.tail
-        return [start, *children, end]
+        (notes[-1] if notes else end).tail = div.tail
+        return [start, *children, end, *notes]
+
+    def _empty(self, card_type: str, heading: str) -> list[etree.Element]:
+        """A card Markdown gave no body where :func:`structure_problems` cannot see it (e.g. in a
+        list item): reported here, at the first `!!! type` line of the source that fits."""
+        structure = self.md.preprocessors["clinical_card_structure"]
+        if structure.reported:
+            return []  # the build fails already, with the line of each box written wrongly
+        line = next(
+            (n for n, text in enumerate(structure.lines, 1) if text.strip().startswith(f"!!! {card_type}")),
+            None,
+        )
+        message = (
+            f"the '!!! {card_type}' box '{heading}' has no text, so it would show a heading and nothing "
+            f"else; {_example(card_type, self.md.tab_length)}, further than the '!!!' line"
+        )
+        return [self._raw(problem_comment(line, message, "clinical"))]
 
     def _plain(self, text: str) -> str:
         """A title as plain text: raw HTML tags dropped, entities and backslash escapes resolved."""
@@ -152,6 +280,9 @@ class CareCardExtension(Extension):
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(CareCardTreeprocessor(md), "clinical_care_cards", 18)
+        # After whitespace is normalised (30), before booking markers (28), `meta` (27) and fenced
+        # code (25) change the lines, so line numbers are the file's.
+        md.preprocessors.register(StructurePreprocessor(md), "clinical_card_structure", 29.5)
 
 
 def makeExtension(**kwargs):
@@ -170,9 +301,11 @@ def fill(html: str, render: Render) -> tuple[str, list[dict]]:
     cards: list[dict] = []
 
     def replace(match: re.Match) -> str:
-        attrs = json.loads(match.group("attrs"))
-        card = {"type": attrs["type"], "heading": attrs["heading"], "level": attrs["level"]}
-        card["body"] = match.group("body").strip("\n")
+        body = match.group("body").strip("\n")
+        card = marker_data(match.group("attrs"))
+        if card is None or not body.strip():
+            return body  # not a marker this plugin wrote (the Markdown check reports how to write it)
+        card["body"] = body
         cards.append(card)
         return render(card["type"], card["heading"], card["level"], card["body"])
 
@@ -181,6 +314,25 @@ def fill(html: str, render: Render) -> tuple[str, list[dict]]:
         previous = html
         html = _MARKED.sub(replace, html)
     return html, cards
+
+
+def marker_data(text: str) -> dict | None:
+    """The type, heading and level a care-card marker carries, or None unless they are exactly what
+    :class:`CareCardTreeprocessor` writes: a known type, a one-line heading, a level 2-6."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or set(data) != {"type", "heading", "level"}:
+        return None
+    card_type, heading, level = data["type"], data["heading"], data["level"]
+    if card_type not in CARD_TYPES or not isinstance(heading, str) or not heading.strip():
+        return None
+    if "\n" in heading:
+        return None
+    if type(level) is not int or not 2 <= level <= 6:
+        return None
+    return {"type": card_type, "heading": heading, "level": level}
 
 
 def booking_links(body_html: str, booking_urls) -> list[str]:

@@ -126,3 +126,33 @@ def test_replace_puts_rendered_html_in_each_placeholder():
     html = convert("A\n\n[[book]]\n\nB\n\n[[book: classes]]\n")
     out = replace(html, lambda m: f"<div>{m.target or 'default'}</div>")
     assert out == "<p>A</p>\n<div>default</div>\n<p>B</p>\n<div>classes</div>"
+
+
+def test_a_placeholder_not_written_by_the_extension_is_neither_read_nor_rendered():
+    forged = [
+        '"line": 1, "target": "x\\" onclick=\\"alert(1)", "boxes": [], "malformed": false',
+        '"line": "1", "target": null, "boxes": [], "malformed": false',
+        '"line": 1, "target": null, "boxes": [[["urgent"], "x"]], "malformed": false',
+        '"line": 1, "target": null, "boxes": [], "malformed": 0',
+        '"line": 1, "target": null, "boxes": []',
+    ]
+    for data in forged:
+        html = "<!-- booking:inline {" + data + "} -->"
+        assert markers(html) == []
+        assert replace(html, lambda marker: "RENDERED") == ""
+    good = placeholder(3, "classes", ((("urgent",), 1),))
+    assert markers(good) == [Marker(3, "classes", ((("urgent",), 1),))]
+
+
+def test_markers_a_writer_gets_wrong_are_malformed_not_dropped():
+    for line in (
+        "[[book:]]",
+        "[[book: a b]]",
+        "Text [[book]] here.",
+        "[[book]] [[book]]",
+        "[[book:classes]]x",
+    ):
+        html = convert(f"Intro.\n\n{line}\n")
+        assert [m.malformed for m in markers(html)] == [True], line
+    assert markers(convert("Intro.\n\n[[ book ]]\n")) == [Marker(3, None)]  # spaces are forgiven
+    assert markers(convert("Intro.\n\n[[book: Unknown]]\n")) == [Marker(3, "unknown")]  # checked later

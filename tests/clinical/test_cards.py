@@ -6,7 +6,8 @@ import markdown
 import pytest
 from markupsafe import Markup
 
-from clinical.cards import CARD_TYPES, CareCardExtension, booking_links, fill
+from clinical.cards import CARD_TYPES, CareCardExtension, booking_links, fill, marker_data, structure_problems
+from rawhtml.core import take_problems
 
 
 def to_html(source: str) -> str:
@@ -108,3 +109,104 @@ def test_care_card_escapes_text_and_heading(theme_env):
     html = str(macro("urgent", heading="<script>x</script>", text="<img src=x onerror=alert(1)>"))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+# --- a card Markdown would not read as written is an error at its `!!!` line ----------------------
+
+EXAMPLE_FIX = 'write it as: !!! urgent "Heading" then each line of its text indented by 4 spaces'
+
+
+def problems(source: str) -> list[tuple[int, str]]:
+    return structure_problems(source.expandtabs(4).split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "says"),
+    [
+        ('!!! urgent "Call 111 if:"\n  - numb legs\n  - a fever\n', 1, "line 2 is indented by 2 spaces"),
+        ('Text.\n\n!!! urgent "Call 111 if:"\n   - numb legs\n', 3, "line 4 is indented by 3 spaces"),
+        ('!!! urgent "Call 111 if:"\n    - numb legs\n  - a fever\n', 1, "line 3 is indented by 2 spaces"),
+        ('!!! urgent "Call 111 if:"\n\t- numb legs\n   - a fever\n', 1, "line 3 is indented by 3 spaces"),
+        ('!!! urgent "Call 111 if:"\n\nText after.\n', 1, "has no text"),
+        ('!!! urgent "Call 111 if:"\n', 1, "has no text"),
+        ('!!! urgent "Call 111 if:"', 1, "has no text"),
+        ('Text.\n\n!!! urgent ""\n- numb legs\n', 3, "has no text"),
+        ('!!! urgent "A"\n    Call 111 if\nyou have a fever.\n', 1, "line 3 is not indented"),
+        (
+            '!!! note "Outer"\n    Text.\n\n    !!! urgent "Inner"\n      - numb legs\n',
+            4,
+            "line 5 is indented by 2",
+        ),
+    ],
+)
+def test_a_card_whose_text_markdown_would_put_outside_it_is_an_error(source, line, says):
+    found = problems(source)
+    assert [(ln, says in msg) for ln, msg in found] == [(line, True)], found
+    assert "4 spaces" in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '!!! urgent "Call 111 if:"\n    - numb legs\n      - both sides\n    - a fever\n\nAfter.\n',
+        '!!! urgent "Call 111 if:"\n  \t- numb legs (a tab after two spaces is column 4)\n',
+        '!!! note "N"\n    Text.\n\n    More text.\n\n- a list after the card\n  - nested by 2\n',
+        '!!! urgent "Call 111 if:"\n    Text.\n\n```\n!!! note "in code"\n```\n',
+    ],
+)
+def test_cards_written_as_markdown_reads_them_are_fine(source):
+    assert problems(source) == []
+    _html, cards = fill(to_html(source), record)
+    assert cards and all(card["body"].strip() for card in cards)
+
+
+def test_the_2_space_card_of_issue_14_no_longer_renders_an_empty_card():
+    source = '!!! urgent "Contact your GP or NHS 111 today if:"\n  - numb legs\n  - a fever\n'
+    md = markdown.Markdown(extensions=["extra", "admonition", CareCardExtension()], output_format="html5")
+    html, found = take_problems(md.convert(source))
+    assert [line for line, _, _ in found] == [1]
+    html, cards = fill(html, record)
+    assert cards == []  # an empty card is never handed to the template (it would print "None")
+    assert "<li>numb legs</li>" in html
+
+
+# --- marker data is checked before it reaches the template -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        '{"type":"urgent","heading":"x","level":"2 tabindex=1 autofocus onfocus=alert(1)"}',
+        '{"type":"urgent","heading":"x","level":7}',
+        '{"type":"urgent","heading":"x","level":true}',
+        '{"type":"urgent","heading":"x","level":2.0}',
+        '{"type":"urgent\\" onclick=\\"x","heading":"x","level":2}',
+        '{"type":"warning","heading":"x","level":2}',
+        '{"type":"urgent","heading":["x"],"level":2}',
+        '{"type":"urgent","heading":"x","level":2,"extra":1}',
+        '{"type":"urgent","heading":"x"}',
+        "{not json}",
+    ],
+)
+def test_a_marker_with_data_the_treeprocessor_never_writes_is_not_rendered(attrs):
+    html = f"<!--clinical:care-card 0 {attrs}-->\n<p>Body.</p>\n<!--/clinical:care-card 0-->"
+    out, cards = fill(html, record)
+    assert cards == [] and marker_data(attrs) is None
+    assert out == "<p>Body.</p>"
+
+
+def test_marker_data_accepts_what_the_treeprocessor_writes():
+    assert marker_data('{"type":"urgent","heading":"Call 111","level":3}') == {
+        "type": "urgent",
+        "heading": "Call 111",
+        "level": 3,
+    }
+
+
+def test_an_empty_card_the_line_scan_cannot_see_is_reported_by_the_tree_check():
+    md = markdown.Markdown(extensions=["extra", "admonition", CareCardExtension()], output_format="html5")
+    html, found = take_problems(md.convert('- a step\n\n    !!! urgent "Call 999"\n\n- next step\n'))
+    assert [(line, "has no text" in message) for line, message, _ in found] == [(3, True)]
+    assert fill(html, record)[1] == []
+    html, found = take_problems(md.convert('- a step\n\n    !!! urgent "Call 999"\n        - chest pain\n'))
+    assert found == [] and fill(html, record)[1][0]["body"] == "<ul>\n<li>chest pain</li>\n</ul>"
