@@ -113,6 +113,20 @@ def clean_leftovers(output: Path) -> None:
             leftovers.remove(old[-1])
     for path in leftovers:
         _remove(path)
+    for path in (output.parent / ".cache").glob("diagnostics.json.new-*"):  # see _write_findings
+        pid = path.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:
