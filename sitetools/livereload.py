@@ -26,9 +26,9 @@ with only the changed objects) or ``"site"`` (idempotent over the whole site: it
 everything again).
 
 The server (127.0.0.1 only, and only to a loopback Host header: sitetools.serve) serves the output
-folder; every HTML response gets a small script that
-reloads the page when a build finishes. When the latest build failed, every HTML response is an
-error page listing the diagnostics instead of a stale page; it reloads itself once they are fixed.
+folder; every HTML response gets a small script that reloads the page when a build finishes.
+When the latest build failed, every HTML response is an error page listing the diagnostics
+instead of a stale page; it reloads itself once they are fixed.
 Nothing of this is written into the output folder: `make build` output never contains it.
 The Pagefind search index is built once, when the preview starts.
 
