@@ -83,6 +83,14 @@ def make_handler(root: Path):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that stopped reading is normal
+            super().handle_error(request, client_address)
+
+
 def serve(output: Path, port: int) -> int:
     if not (output / "index.html").is_file():
         print(
@@ -91,7 +99,7 @@ def serve(output: Path, port: int) -> int:
         )
         return 1
     try:
-        server = ThreadingHTTPServer((HOST, port), make_handler(output))
+        server = Server((HOST, port), make_handler(output))
     except OSError as exc:
         print(
             f"Cannot serve on {HOST}:{port}: {exc.strerror}; stop the program using that port, "
@@ -99,7 +107,6 @@ def serve(output: Path, port: int) -> int:
             file=sys.stderr,
         )
         return 1
-    server.daemon_threads = True
     print(f"Serving {output.name}/ on http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
