@@ -113,7 +113,12 @@ def clean_leftovers(output: Path) -> None:
             leftovers.remove(old[-1])
     for path in leftovers:
         _remove(path)
-    for path in (output.parent / ".cache").glob("diagnostics.json.new-*"):  # see _write_findings
+    remove_dead_temps(output.parent / ".cache", "diagnostics.json.new-*")  # see _write_findings
+
+
+def remove_dead_temps(folder: Path, pattern: str) -> None:
+    """Remove temporary files `<name>.new-<PID>` whose process is gone (a killed build's)."""
+    for path in folder.glob(pattern):
         pid = path.name.rpartition("-")[2]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
@@ -228,7 +233,10 @@ def report_failure(exc: Exception) -> None:
     # Jinja names the template and line of a syntax error; keep them in the message.
     where = getattr(exc, "filename", None) or ""
     line = getattr(exc, "lineno", None) if where else None
-    diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}")
+    hint = ""
+    if isinstance(exc, EOFError):  # a content cache cut off by a build killed with an older version
+        hint = "; a cache file is cut off: run `invoke rebuild` (it ignores the cache and writes it afresh)"
+    diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}{hint}")
 
 
 def build(
@@ -293,6 +301,7 @@ def _build_locked(settings, settings_path, final, ignore_cache, bridge, started,
     if ignore_cache:
         settings["LOAD_CONTENT_CACHE"] = False
     install_atomic_pelican_cache()
+    remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
         Pelican(settings).run()

@@ -117,6 +117,7 @@ def test_a_build_killed_at_any_moment_leaves_one_whole_site(box):
     assert result.returncode == 0, result.stderr
     assert leftovers(box.output) == []
     assert tree(box.output) == site_b
+    assert not list((box.project / ".cache").rglob("*.new-*")), "a killed build's temporary cache files"
 
 
 def test_without_renameat2_a_build_killed_between_the_renames_is_repaired_by_the_next(box):
