@@ -3,7 +3,9 @@
 Follows Pelican's quickstart tasks.py, with its known faults fixed:
 - every build goes through `sitetools.build` (strict: a warning fails it; atomic: a failed
   build leaves output/ as it was) instead of calling `pelican` directly;
-- `serve` and `livereload` bind 127.0.0.1 only (the quickstart binds every interface);
+- `serve` and `livereload` bind 127.0.0.1 only (the quickstart binds every interface), answer
+  only to a loopback Host header (DNS rebinding), and `serve` answers a missing page with the
+  site's 404 page (sitetools/serve.py);
 - `livereload` (sitetools/livereload.py) keeps the site in memory and re-renders only what an
   edit changes; it also watches plugins/ and both settings files, not only content/ and theme/;
 - `clean` does not fail when output/ is missing;
@@ -39,16 +41,23 @@ def clean(c):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
 
 
+#: The closing line of `build` and `rebuild`: opening output/index.html from disk shows folder listings
+#: for /articles/x/ links, so the way to look at the site is through a server.
+VIEW_HINT = f"View it: make serve → http://{HOST}:{PORT}/   (or make livereload: rebuilds on every save)"
+
+
 @task
 def build(c):
     """Build the site into output/ with the development settings."""
     _build()
+    print(VIEW_HINT)
 
 
 @task
 def rebuild(c):
     """Build from scratch, ignoring the content cache."""
     _build("pelicanconf.py", "--ignore-cache")
+    print(VIEW_HINT)
 
 
 @task
@@ -57,17 +66,14 @@ def preview(c):
     _build("publishconf.py", "--ignore-cache")
 
 
-@task
-def serve(c, port=PORT):
-    """Serve output/ on http://127.0.0.1:8000 (run `invoke build` first)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
-
-    server = RootedHTTPServer(str(ROOT / "output"), (HOST, int(port)), ComplexHTTPRequestHandler)
-    print(f"Serving output/ on http://{HOST}:{port}/ (Ctrl-C to stop)")
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "output": "folder to serve (default: output/)"})
+def serve(c, port=PORT, output="output"):
+    """Serve output/ on http://127.0.0.1:8000 (run `invoke build` first); missing pages get the 404 page."""
+    args = ["--port", str(port), "--output", output]
     try:
-        server.serve_forever()
+        sys.exit(subprocess.run([PY, "-m", "sitetools.serve", *args], cwd=ROOT).returncode)
     except KeyboardInterrupt:
-        server.server_close()
+        sys.exit(0)
 
 
 @task(

@@ -3,8 +3,12 @@
 - Strict: any error a plugin reports, and any warning or error Pelican logs (a plugin that fails
   to load, an article skipped for lack of a title, a duplicate slug, a missing template), fails
   the build with a non-zero exit. Advisory findings are printed in the same summary.
-- Atomic: Pelican writes into a fresh sibling folder; only a successful build replaces the
-  output folder, so a failed build leaves the previous complete site in place.
+- Atomic: Pelican writes into a fresh sibling folder (`.output.new-PID`); only a successful build
+  replaces the output folder, in one step (renameat2 RENAME_EXCHANGE, see `_swap_in`), so a
+  failed or killed build leaves the previous complete site in place. Staging folders left by
+  killed builds are removed by the next one.
+- Serialised: a build holds `<output parent>/.cache/<output name>.lock` (flock) from start to
+  swap; a second build of the same folder fails at once, naming the PID that holds it.
 - Cache-safe: Pelican's content cache lives under a folder named after a fingerprint of the
   plugins' code, the settings files and the Markdown/Pelican versions, so changing any of them
   cannot serve stale HTML.
@@ -13,9 +17,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import errno
+import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -37,24 +46,184 @@ def _fingerprint(settings_file: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+#: Test hooks (the kill tests in tests/hostile/test_hostile_output.py use them; never set otherwise):
+#: SITETOOLS_BUILD_PAUSE_AT=<point>[:seconds] prints "build: paused at <point>" and sleeps (60 s),
+#: so a test can kill the build there (points: locked, staged, exchanged, half-swapped);
+#: SITETOOLS_BUILD_NO_EXCHANGE=1 takes the fallback path of systems without renameat2.
+PAUSE_AT = "SITETOOLS_BUILD_PAUSE_AT"
+NO_EXCHANGE = "SITETOOLS_BUILD_NO_EXCHANGE"
+
+
+def _pause(point: str) -> None:
+    name, _, seconds = os.environ.get(PAUSE_AT, "").partition(":")
+    if name == point:
+        print(f"build: paused at {point} (PID {os.getpid()})", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 60))
+
+
+class OutputLocked(Exception):
+    """Another process is writing this output folder."""
+
+
+def lock_path(output: Path) -> Path:
+    """The lock of an output folder: <output parent>/.cache/<output name>.lock."""
+    return output.parent / ".cache" / f"{output.name}.lock"
+
+
+@contextlib.contextmanager
+def output_lock(output: Path, holder: str, wait: bool = False, stream=sys.stderr):
+    """Hold the output folder's lock (flock: the kernel releases it when the process dies, even
+    by SIGKILL). Taken: raise OutputLocked naming the PID that holds it, or (wait=True) say so and
+    wait for it."""
+    path = lock_path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # not O_TRUNC: the holder's PID is in it
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            if not wait:
+                raise OutputLocked(who) from None
+            print(f"Waiting for {who} to finish writing {output.name}/ ...", file=stream, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"PID {os.getpid()} ({holder})\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _staging_leftovers(output: Path) -> list[Path]:
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(new|old)-\d+")
+    try:
+        return sorted(p for p in output.parent.iterdir() if pattern.fullmatch(p.name))
+    except FileNotFoundError:
+        return []
+
+
+def clean_leftovers(output: Path) -> None:
+    """Remove the staging folders of killed builds (call with the lock held). If a build was killed
+    between the two renames of the fallback swap, output/ is missing: its old tree comes back."""
+    leftovers = _staging_leftovers(output)
+    if not os.path.lexists(output):
+        old = [p for p in leftovers if ".old-" in p.name]
+        if old:
+            old[-1].rename(output)
+            leftovers.remove(old[-1])
+    for path in leftovers:
+        _remove(path)
+    remove_dead_temps(output.parent / ".cache", "diagnostics.json.new-*")  # see _write_findings
+
+
+def remove_dead_temps(folder: Path, pattern: str) -> None:
+    """Remove temporary files `<name>.new-<PID>` whose process is gone (a killed build's)."""
+    for path in folder.glob(pattern):
+        pid = path.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # <fcntl.h>, <linux/fs.h>
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is unavailable."""
+    if os.environ.get(NO_EXCHANGE) or not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)  # glibc >= 2.28
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, or a filesystem without it
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
 def _swap_in(new: Path, output: Path) -> None:
-    """Replace `output` with `new` (both on one filesystem): two renames, no copying."""
+    """Make `new` the live `output` in one atomic step, then delete the old tree (same filesystem).
+
+    Linux: renameat2(RENAME_EXCHANGE) swaps the two folders, so at every moment `output` is one
+    whole site, old or new; a build killed before the old tree is deleted leaves it in the staging
+    folder, which the next build removes. No `output` yet: one rename(2). Elsewhere (no renameat2):
+    two renames, with a moment without `output`; the next build puts the old tree back if a build
+    died in it.
+    """
+    if not os.path.lexists(output):
+        new.rename(output)
+        return
+    if _exchange(new, output):
+        _pause("exchanged")
+        _remove(new)  # now the old site
+        return
     old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
+    output.rename(old)
+    _pause("half-swapped")
     new.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
 
 
-def _write_findings(collector, output: Path) -> None:
-    """Keep this build's findings for `invoke check`: <output>/../.cache/diagnostics.json."""
+def install_atomic_pelican_cache() -> None:
+    """Pelican saves its content cache by truncating the file and pickling into it: a build killed
+    then leaves a cut-off cache that fails every later build ("EOFError: Ran out of input"). Save it
+    beside the old one and rename it into place instead."""
+    import pickle
+
+    from pelican.cache import FileDataCacher, logger
+
+    if getattr(FileDataCacher.save_cache, "atomic", False):
+        return
+
+    def save_cache(self) -> None:
+        if not self._cache_data_policy:
+            return
+        temp = f"{self._cache_path}.new-{os.getpid()}"
+        try:
+            os.makedirs(self.settings["CACHE_PATH"], exist_ok=True)
+            with self._cache_open(temp, "wb") as fhandle:
+                pickle.dump(self._cache, fhandle)
+            os.replace(temp, self._cache_path)
+        except (OSError, pickle.PicklingError, TypeError) as err:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            logger.warning("Could not save cache %s\n ... %s", self._cache_path, err)
+
+    save_cache.atomic = True
+    FileDataCacher.save_cache = save_cache
+
+
+def _write_findings(collector, output: Path) -> Path:
+    """This build's findings for `invoke check`, written beside <output>/../.cache/diagnostics.json;
+    returns the temporary file, which the caller renames into place once the site is live."""
     import json
     from dataclasses import asdict
 
-    path = output.parent / ".cache" / "diagnostics.json"
+    path = output.parent / ".cache" / f"diagnostics.json.new-{os.getpid()}"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"output": str(output), "diagnostics": [asdict(d) for d in collector.items]}
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
 
 
 def report_failure(exc: Exception) -> None:
@@ -64,7 +233,10 @@ def report_failure(exc: Exception) -> None:
     # Jinja names the template and line of a syntax error; keep them in the message.
     where = getattr(exc, "filename", None) or ""
     line = getattr(exc, "lineno", None) if where else None
-    diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}")
+    hint = ""
+    if isinstance(exc, EOFError):  # a content cache cut off by a build killed with an older version
+        hint = "; a cache file is cut off: run `invoke rebuild` (it ignores the cache and writes it afresh)"
+    diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}{hint}")
 
 
 def build(
@@ -76,7 +248,6 @@ def build(
 ) -> int:
     """Build the site; return the process exit code (0 on success)."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from pelican import Pelican
 
     import diagnostics
     import settings_schema
@@ -96,18 +267,42 @@ def build(
         if not isinstance(exc, diagnostics.ReportedError):
             report_failure(exc)
         print(collector.summary(), file=stream)
-        print("Build FAILED: the settings could not be read; output/ was left as it was.", file=stream)
+        print("Build FAILED: fix the settings named above; output/ was left as it was.", file=stream)
         return 1
     final = Path(output or settings["OUTPUT_PATH"])
     if not final.is_absolute():
         final = ROOT / final
+    where = diagnostics.relpath(final)
+    try:
+        with output_lock(final, "python -m sitetools.build"):
+            return _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream)
+    except OutputLocked as exc:
+        logging.getLogger().removeHandler(bridge)
+        diagnostics.error(
+            final, None, f"another build is writing {where}/: {exc}; wait for it to finish, then build again"
+        )
+        print(collector.summary(), file=stream)
+        print(f"Build FAILED: {where}/ was left to the build that holds it.", file=stream)
+        return 1
+
+
+def _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream) -> int:
+    from pelican import Pelican
+
+    import diagnostics
+
+    collector = diagnostics.COLLECTOR
+    where = diagnostics.relpath(final)
+    clean_leftovers(final)
+    _pause("locked")
     staging = final.with_name(f".{final.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     settings["OUTPUT_PATH"] = str(staging)
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _fingerprint(settings_path))
     if ignore_cache:
         settings["LOAD_CONTENT_CACHE"] = False
+    install_atomic_pelican_cache()
+    remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
         Pelican(settings).run()
@@ -123,19 +318,35 @@ def build(
 
         if problem := build_index(staging):
             diagnostics.error("", None, problem, check="search")
+    findings = None
+    if not collector.errors:
+        try:
+            findings = _write_findings(collector, final)
+        except OSError as exc:  # a full disk, a read-only .cache: before the swap, so nothing changes
+            diagnostics.error("", None, f"could not write the build's findings: {exc}")
 
     summary = collector.summary()
     if summary:
         print(summary, file=stream)
     seconds = time.perf_counter() - started
-    if collector.errors:
-        shutil.rmtree(staging, ignore_errors=True)
-        where = diagnostics.relpath(final)
+    failed = bool(collector.errors)
+    if not failed:
+        _pause("staged")
+        try:
+            _swap_in(staging, final)
+        except OSError as exc:
+            print(f"{where}: error: could not put the new site in place: {exc}", file=stream)
+            failed = True
+        else:
+            with contextlib.suppress(OSError):
+                os.replace(findings, findings.with_name("diagnostics.json"))
+    if failed:
+        _remove(staging)
+        if findings:
+            findings.unlink(missing_ok=True)
         print(f"Build FAILED in {seconds:.1f} s: {where}/ was left as it was.", file=stream)
         return 1
-    _swap_in(staging, final)
-    _write_findings(collector, final)
-    print(f"Built {diagnostics.relpath(final)}/ in {seconds:.1f} s.", file=stream)
+    print(f"Built {where}/ in {seconds:.1f} s.", file=stream)
     return 0
 
 

@@ -25,17 +25,24 @@ know makes every rebuild a full one, unless the receiver declares how it works, 
 with only the changed objects) or ``"site"`` (idempotent over the whole site: it is called on
 everything again).
 
-The server (127.0.0.1 only) serves the output folder; every HTML response gets a small script that
-reloads the page when a build finishes. When the latest build failed, every HTML response is an
-error page listing the diagnostics instead of a stale page; it reloads itself once they are fixed.
+The server (127.0.0.1 only, and only to a loopback Host header: sitetools.serve) serves the output
+folder; every HTML response gets a small script that reloads the page when a build finishes.
+When the latest build failed, every HTML response is an error page listing the diagnostics
+instead of a stale page; it reloads itself once they are fixed.
 Nothing of this is written into the output folder: `make build` output never contains it.
 The Pagefind search index is built once, when the preview starts.
+
+The output folder is never deleted or half-written: the first build goes to a staging folder
+that replaces it in one step, later files are written atomically, and every build holds the
+same lock as `make build` (waiting for one that runs). Each rebuild prints only the findings
+that changed since the last good build; a failed one prints only its errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import datetime as dt
 import html
 import json
@@ -49,7 +56,17 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from sitetools.build import ROOT, _fingerprint, report_failure
+from sitetools.build import (
+    ROOT,
+    _fingerprint,
+    _remove,
+    _swap_in,
+    clean_leftovers,
+    install_atomic_pelican_cache,
+    output_lock,
+    report_failure,
+)
+from sitetools.serve import LocalOnly
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from pelican_content import CONTENT_LISTS, forget_memoized
@@ -186,7 +203,7 @@ def _make_writer_class():
                     return
             except OSError:
                 pass
-            Path(path).write_bytes(data)
+            write_atomic(path, data)
             self.written.append(self._rel(path))
 
     class _TrackedTemplate:
@@ -209,6 +226,42 @@ def _make_writer_class():
                 _recording = None
 
     return LiveWriter
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write a file so that a reader (the server, a browser) sees the old bytes or the new, never half."""
+    temp = f"{path}.live-{os.getpid()}.tmp"
+    try:
+        with open(temp, "wb") as fh:
+            fh.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _install_atomic_static_copies() -> None:
+    """Pelican copies static files (CSS, images) with shutil.copyfile, which truncates the file in
+    the served folder first: copy beside it and rename instead."""
+    import pelican.utils
+
+    if getattr(pelican.utils.copy_file, "live_reload_atomic", False):
+        return
+
+    def copy_file(source: str, destination: str) -> None:
+        temp = f"{destination}.live-{os.getpid()}.tmp"
+        try:
+            shutil.copyfile(source, temp)
+            os.replace(temp, destination)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            log = logging.getLogger("pelican.utils")  # Pelican's own warning: it fails the build
+            log.warning("A problem occurred copying file %s to %s; %s", source, destination, exc)
+
+    copy_file.live_reload_atomic = True
+    pelican.utils.copy_file = copy_file
 
 
 # --- the site kept in memory ------------------------------------------------------------------
@@ -277,6 +330,8 @@ class LiveSite:
         self.content = Path(self.settings["PATH"]).resolve()
         self.writer_class = _make_writer_class()
         _install_recorder()
+        _install_atomic_static_copies()
+        install_atomic_pelican_cache()
         self.memo: dict[tuple[str, str], tuple] = {}  # (source, class) -> (stamp, object)
         self.deps: dict[str, dict[str, set]] = {}  # output (relative) -> {source: attributes it read}
         self.outputs: set[str] = set()  # outputs of the last good build (written by the writer)
@@ -294,6 +349,11 @@ class LiveSite:
         self.write_receivers_known = self._receivers_known(
             "article_generator_write_article", "page_generator_write_page"
         )
+
+    def retarget(self, folder: Path) -> None:
+        """Write the next builds into `folder` (a staging folder, then the output folder again)."""
+        self.output = folder
+        self.settings["OUTPUT_PATH"] = self.pelican.output_path = str(folder)
 
     def relpath(self, source: str) -> str:
         if source not in self._relpaths:
@@ -590,7 +650,7 @@ class LiveSite:
             path.unlink(missing_ok=True)
             writer.written.append(name)
             for folder in path.parents:
-                if folder == self.output or any(folder.iterdir()):
+                if folder == self.output or not folder.is_dir() or any(folder.iterdir()):
                     break
                 folder.rmdir()
         self.outputs = set(writer.planned)
@@ -738,9 +798,13 @@ def error_page(diagnostics: list[str], version: int) -> str:
 
 
 def make_handler(root: Path, status: Status):
-    class Handler(SimpleHTTPRequestHandler):
+    class Handler(LocalOnly, SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
+
+        def do_HEAD(self) -> None:
+            if not self.refused():  # a foreign Host header (DNS rebinding): 403, nothing read
+                super().do_HEAD()
 
         def log_message(self, *args) -> None:  # the terminal is for build messages
             pass
@@ -750,6 +814,8 @@ def make_handler(root: Path, status: Status):
             super().end_headers()
 
         def do_GET(self) -> None:
+            if self.refused():  # a foreign Host header (DNS rebinding): 403, nothing read
+                return None
             if self.path.split("?")[0] == STATUS_PATH:
                 return self._send(HTTPStatus.OK, "application/json", status.as_json())
             fs_path = Path(self.translate_path(self.path))
@@ -810,6 +876,8 @@ class Preview:
             if not isinstance(exc, diagnostics.ReportedError):
                 report_failure(exc)
             self.site, self.problems = None, diagnostics.COLLECTOR.items
+        self.fresh = True  # until the first good build (see build)
+        self.good_findings: list[str] | None = None  # what the last good build printed
 
     def watched(self) -> dict:
         folders = [ROOT / "plugins"]
@@ -818,6 +886,8 @@ class Preview:
         return snapshot(folders, self.restart_on)
 
     def report(self, ok: bool, started: float) -> None:
+        """Tell the browser, and print what changed since the last good build (a failed build: its
+        errors only; its other findings may be consequences of the error, e.g. "never cited")."""
         site = self.site
         if site is None or self.problems:
             items = self.problems
@@ -826,33 +896,73 @@ class Preview:
             items = site.collector.items
             kind, written, seconds = site.kind, site.written, site.seconds
         lines = [d.format() for d in items]
+        errors = [d.format() for d in items if d.severity == "error"]
         with self.status.lock:
             self.status.ok = ok
-            self.status.diagnostics = [d.format() for d in items if d.severity == "error"] or lines
+            self.status.diagnostics = errors or lines
             self.status.version += 1
             self.status.busy = False
             self.status.seconds = time.perf_counter() - started
             self.status.kind = kind
-        if lines:
-            print("\n".join(lines), file=sys.stderr)
+        if not ok:
+            shown, tail = errors or lines, ""
+        elif self.good_findings is None:  # the first good build: everything
+            shown, tail = lines, ""
+        else:
+            before = self.good_findings
+            shown = [line for line in lines if line not in before]
+            shown += [f"fixed: {line}" for line in before if line not in lines]
+            same = sum(line in before for line in lines)
+            tail = f"; {same} earlier finding(s) unchanged, not repeated" if same else ""
+        if ok:
+            self.good_findings = lines
+        if shown:
+            print("\n".join(shown), file=sys.stderr)
         verdict = "Rebuilt" if ok else "Build FAILED; the browser shows the errors"
         print(
-            f"{verdict} ({kind}, {len(written)} file(s) written) in {seconds:.2f} s.",
+            f"{verdict} ({kind}, {len(written)} file(s) written) in {seconds:.2f} s{tail}.",
             file=sys.stderr,
             flush=True,
         )
 
-    def start(self) -> None:
-        output = self.output
-        shutil.rmtree(output, ignore_errors=True)  # a preview folder: rebuilt from scratch
-        output.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        ok = False if self.site is None or self.problems else self.site.build(None)
+    def build(self, changed: set[Path] | None) -> bool:
+        """One build under the output folder's lock (waiting for a `make build` that holds it).
+
+        Until the first good build, a full build goes to a staging folder that replaces the output
+        folder in one step (as `make build` does): the output folder is never deleted or half
+        built. After it, builds write in place, each file atomically (temp file + rename)."""
+        holder = "the live preview, python -m sitetools.livereload"
+        with output_lock(self.output, holder, wait=True):
+            if self.fresh:
+                return self._build_fresh()
+            return self.site.build(changed)
+
+    def _build_fresh(self) -> bool:
+        clean_leftovers(self.output)
+        staging = self.output.with_name(f".{self.output.name}.new-{os.getpid()}")
+        staging.mkdir(parents=True)
+        self.site.retarget(staging)
+        try:
+            ok = self.site.build(None)
+        finally:
+            self.site.retarget(self.output)
         if ok and not self.args.no_search:
             from sitetools.search import build_index
 
-            if problem := build_index(output):
+            if problem := build_index(staging):
                 print(f"search: warning: {problem}", file=sys.stderr)
+                shutil.rmtree(staging / "pagefind", ignore_errors=True)
+        if ok:
+            _swap_in(staging, self.output)
+            self.fresh = False
+        else:
+            _remove(staging)
+        return ok
+
+    def start(self) -> None:
+        output = self.output
+        started = time.perf_counter()
+        ok = False if self.site is None or self.problems else self.build(None)
         self.report(ok, started)
         server = ThreadingHTTPServer((HOST, self.args.port), make_handler(output, self.status))
         server.daemon_threads = True
@@ -889,7 +999,7 @@ class Preview:
                 self.status.busy = True
             started = time.perf_counter()
             self.problems = []
-            ok = self.site.build(changed)
+            ok = self.build(changed)
             self.report(ok, started)
 
 

@@ -9,11 +9,13 @@ what a full `python -m sitetools.build` writes from the same sources.
 from __future__ import annotations
 
 import filecmp
+import http.client
 import json
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -233,3 +235,88 @@ def test_the_error_page_escapes_what_it_shows():
     page = error_page(["content/x.md:1: error: <script>alert(1)</script>"], 3)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def _log_after(live: Live, mark: int) -> str:
+    return live.stderr()[mark:]
+
+
+def test_only_a_loopback_host_is_answered(live):
+    port = live.base.rsplit(":", 1)[1]
+    for host, expected in ((f"localhost:{port}", 200), (f"evil.example:{port}", 403), ("10.0.0.1", 403)):
+        for path in ("/", "/__live/status"):
+            conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+            conn.request("GET", path, headers={"Host": host})
+            response = conn.getresponse()
+            body = response.read().decode()
+            conn.close()
+            assert response.status == expected, (host, path)
+            if expected == 403:  # DNS rebinding cannot read a draft's page or the build's messages
+                assert "answers only to http://127.0.0.1/" in body and "version" not in body
+
+
+def test_a_rebuild_prints_what_changed_and_a_failed_one_only_its_errors(live):
+    seed = live.project / SEED
+    original = seed.read_text(encoding="utf-8")
+    # A mistyped key: the failed build sees hartvigsen2018 cited nowhere. It must not report it (and
+    # the others) as "never cited", nor repeat the unrelated warnings: only its error.
+    mark = len(live.stderr())
+    assert not live.save(SEED, original.replace("[@hartvigsen2018]", "[@hartvigsen2019]", 1))["ok"]
+    printed = _log_after(live, mark)
+    assert f"{SEED}:" in printed and "error: unknown citation key 'hartvigsen2019'" in printed
+    assert "never cited" not in printed and ": warning:" not in printed, printed
+
+    # The fix: the findings are those of the last good build, so nothing is printed again.
+    mark = len(live.stderr())
+    assert live.save(SEED, original)["ok"]
+    printed = _log_after(live, mark)
+    assert ": warning:" not in printed and ": note:" not in printed, printed
+    assert "earlier finding(s) unchanged, not repeated" in printed
+
+    # A new finding in the edited file is printed; removing it again reports it fixed. Findings
+    # about other files (reading age of the pages) are not repeated.
+    mark = len(live.stderr())
+    typed = original + "\nHartvigsen et al. 2018 found the same.\n"
+    assert live.save(SEED, typed)["ok"]
+    lines = _log_after(live, mark).splitlines()
+    new = [
+        ln for ln in lines if "hartvigsen2018" in ln and ": warning:" in ln and not ln.startswith("fixed:")
+    ]
+    assert len(new) == 1 and new[0].startswith(f"{SEED}:"), lines
+    assert not any("content/pages/" in ln for ln in lines), lines
+    mark = len(live.stderr())
+    assert live.save(SEED, original)["ok"]
+    lines = _log_after(live, mark).splitlines()
+    assert [ln for ln in lines if "hartvigsen2018" in ln] == [f"fixed: {new[0]}"], lines
+    assert live.save(SEED, original)["ok"]
+
+
+def test_starting_the_preview_never_removes_the_site_it_replaces(tmp_path):
+    project = copy_project(tmp_path / "project")
+    output = project / "output"
+    built = run_build(project, output)
+    assert built.returncode == 0, built.stderr
+    (output / "stale-page.html").write_text("from an older build", encoding="utf-8")
+    missing, stop = [], threading.Event()
+
+    def watch() -> None:  # what a browser or `make serve` would see while the preview starts
+        while not stop.is_set():
+            if not (output / "index.html").is_file():
+                missing.append(time.monotonic())
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        server = Live(project, output)
+    finally:
+        stop.set()
+        watcher.join()
+    try:
+        assert server.status()["ok"], server.stderr()
+        assert missing == [], f"output/index.html was missing {len(missing)} time(s) during the start"
+        assert not (output / "stale-page.html").exists()  # the start still yields exactly a full build
+        assert sorted(p.name for p in project.iterdir() if p.name.startswith(".output.")) == []
+        assert not list(output.rglob("*.tmp"))
+    finally:
+        server.stop()
