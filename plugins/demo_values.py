@@ -25,6 +25,9 @@ DEMO_PHONE_PREFIX = "01632960"
 DEMO_POSTCODE = "EX11AA"
 #: A person's details containing this (e.g. an HCPC number "PH000000 (demo)") mark a demo person.
 DEMO_MARK = "(demo)"
+#: Text that only the demo values put on a page: `invoke publish` refuses a built site showing any
+#: (a prebuilt `--site`, or demo details a writer copied into an article).
+PAGE_MARKERS = ("01632 960", "+441632960", "example.com", "example.org", "example.net")
 #: The demo clinic's name, street and town all contain this word.
 _DEMO_WORD = re.compile(r"example", re.I)
 

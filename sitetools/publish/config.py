@@ -55,7 +55,7 @@ def releases_dir(settings: dict) -> Path:
     return folder if folder.is_absolute() else ROOT / folder
 
 
-def _demo_module():
+def demo_module():
     plugins = str(ROOT / "plugins")
     if plugins not in sys.path:
         sys.path.insert(0, plugins)
@@ -66,11 +66,11 @@ def _demo_module():
 
 def demo_values(settings: dict) -> list[str]:
     """Every setting still holding a demo value, as "SETTING = 'value' (why)" (plugins/demo_values.py)."""
-    return [value.line() for value in _demo_module().find(settings)]
+    return [value.line() for value in demo_module().find(settings)]
 
 
 def demo_report(settings: dict) -> str:
     """The one message listing every demo value, word for word what the production build says; "" if none."""
-    module = _demo_module()
+    module = demo_module()
     found = module.find(settings)
     return module.report(found) if found else ""

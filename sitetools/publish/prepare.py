@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitetools.publish.config import DEFAULT_DEMO_MARKERS, ROOT, PublishError
+from sitetools.publish.config import ROOT, PublishError, demo_module
 from sitetools.publish.files import DOCUMENT_SUFFIXES
 
 
@@ -151,7 +151,7 @@ def refuse_foreign_site(site: Path, settings: dict, settings_file: str) -> None:
             f"the site's index.html never links to SITEURL {siteurl!r}: it was not built with "
             f"{settings_file} (`invoke preview` builds with it); nothing was published"
         )
-    markers = [m.lower() for m in settings.get("PUBLISH_DEMO_MARKERS", DEFAULT_DEMO_MARKERS)]
+    markers = [m.lower() for m in demo_module().PAGE_MARKERS]
     found = []
     for path in sorted(site.rglob("*")):
         if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
