@@ -1,0 +1,183 @@
+"""Pelican glue: guard the content folder and the output paths.
+
+- On ``initialized`` (before any generator reads a file): scan ``content/`` for symlinks leading
+  out of it, fifos, sockets, devices, files over the size limits, text that is not UTF-8 or holds
+  control characters, and Markdown nested too deeply to read. Any of them stops the build there.
+- On ``all_generators_finalized`` (everything read, nothing written yet): check where each article
+  and page will be written against the home page, the direct templates, feeds, taxonomy pages,
+  theme and static files, the site's own folders, and each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+import diagnostics
+from frontmatter.core import header
+from pelican_content import all_contents
+
+from .outputs import Output, check, reserved_folders
+from .scan import Limits, scan
+
+CHECK = "contentguard"
+
+DEFAULTS = {
+    "CONTENT_MAX_FILE_BYTES": 2 * 1024 * 1024,  # Markdown, bibliographies: ~300,000 words
+    "CONTENT_MAX_STATIC_BYTES": 20 * 1024 * 1024,  # images and other files in STATIC_PATHS
+    "CONTENT_MAX_NESTING": 20,  # blockquote ('>') and list levels in Markdown
+}
+
+#: Output patterns of content objects (their folders, e.g. articles/, are not reserved).
+_CONTENT_PATTERNS = (
+    "ARTICLE_SAVE_AS",
+    "ARTICLE_LANG_SAVE_AS",
+    "DRAFT_SAVE_AS",
+    "DRAFT_LANG_SAVE_AS",
+    "PAGE_SAVE_AS",
+    "PAGE_LANG_SAVE_AS",
+    "DRAFT_PAGE_SAVE_AS",
+    "DRAFT_PAGE_LANG_SAVE_AS",
+)
+_FEEDS = ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS")
+_TAXONOMY_FEEDS = {"categories": "CATEGORY", "tags": "TAG", "authors": "AUTHOR"}
+
+
+def _limits(settings) -> Limits:
+    values = {}
+    for name, default in DEFAULTS.items():
+        value = settings.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            diagnostics.error("", None, f"setting {name} = {value!r} must be a positive whole number", CHECK)
+            raise diagnostics.ReportedError(name, "bad setting")
+        values[name] = value
+    return Limits(
+        values["CONTENT_MAX_FILE_BYTES"], values["CONTENT_MAX_STATIC_BYTES"], values["CONTENT_MAX_NESTING"]
+    )
+
+
+def _scan_content(pelican) -> None:
+    settings = pelican.settings
+    limits = _limits(settings)
+    findings = scan(
+        settings["PATH"],
+        limits,
+        static_paths=tuple(settings.get("STATIC_PATHS") or ()),
+        ignore=tuple(settings.get("IGNORE_FILES") or ()),
+    )
+    for finding in findings:
+        # The folder is resolved, the entry itself not: a symlink is named where it is, not its target.
+        where = f"{diagnostics.relpath(finding.path.parent)}/{finding.path.name}"
+        diagnostics.COLLECTOR.add(
+            diagnostics.Diagnostic(where, finding.line, diagnostics.ERROR, finding.message, CHECK)
+        )
+    if findings:
+        raise diagnostics.ReportedError(
+            settings["PATH"], "the content folder has files the build cannot read"
+        )
+
+
+# --- output paths ----------------------------------------------------------------------------
+
+
+def _describe(key: str) -> str:
+    name = key.removesuffix("_SAVE_AS").lower().replace("_", " ")
+    return f"{name} pages ({key})"
+
+
+def _reserved(settings) -> dict[str, str]:
+    patterns = {
+        _describe(key): value
+        for key, value in settings.items()
+        if key.endswith("_SAVE_AS") and key not in _CONTENT_PATTERNS and isinstance(value, str)
+    }
+    for key, value in settings.items():
+        if key.endswith(("_ATOM", "_RSS")) and "FEED" in key and isinstance(value, str):
+            patterns[f"feeds ({key})"] = value
+    patterns[f"the theme's files (THEME_STATIC_DIR = {settings['THEME_STATIC_DIR']!r})"] = (
+        f"{settings['THEME_STATIC_DIR']}/x"
+    )
+    for folder in settings.get("STATIC_PATHS") or ():
+        patterns[f"static files (STATIC_PATHS {folder!r})"] = f"{folder}/x"
+    content = {key: settings.get(key) for key in _CONTENT_PATTERNS if isinstance(settings.get(key), str)}
+    return reserved_folders(patterns, content)
+
+
+def _theme_files(settings) -> list[Output]:
+    outs = []
+    theme = Path(settings["THEME"])
+    for path in settings.get("THEME_STATIC_PATHS") or ():
+        source = theme / path
+        files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        for file in files:
+            rel = file.name if file == source else file.relative_to(source).as_posix()
+            what = f"the theme file {diagnostics.relpath(file)}"
+            outs.append(Output(f"{settings['THEME_STATIC_DIR']}/{rel}", what))
+    return outs
+
+
+def _other_outputs(generators, settings) -> list[Output]:
+    outs = []
+    for template in settings.get("DIRECT_TEMPLATES") or ():
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        if save_as:
+            what = "the home page" if template == "index" else f"the {template} page"
+            outs.append(Output(save_as, f"{what} (DIRECT_TEMPLATES '{template}')"))
+    for key in _FEEDS:
+        if settings.get(key):
+            outs.append(Output(str(settings[key]), f"the feed {key}"))
+    for generator in generators:
+        for attr, prefix in _TAXONOMY_FEEDS.items():
+            items = getattr(generator, attr, None) or ()
+            for item in items.items() if isinstance(items, dict) else items:
+                taxon = item[0] if isinstance(item, tuple) else item
+                if getattr(taxon, "save_as", None):
+                    outs.append(Output(taxon.save_as, f"the {prefix.lower()} page of '{taxon}'"))
+                for kind in ("ATOM", "RSS"):
+                    if pattern := settings.get(f"{prefix}_FEED_{kind}"):
+                        slug = getattr(taxon, "slug", "")
+                        outs.append(
+                            Output(str(pattern).format(slug=slug), f"the {prefix.lower()} feed of '{taxon}'")
+                        )
+        for static in getattr(generator, "staticfiles", None) or ():
+            outs.append(Output(static.save_as, f"the static file {diagnostics.relpath(static.source_path)}"))
+    if any("sitemap" in str(p) for p in settings.get("PLUGINS") or ()):
+        outs.append(Output("sitemap.xml", "the sitemap (pelican.plugins.sitemap)"))
+    return outs + _theme_files(settings)
+
+
+def _content_output(obj) -> Output:
+    source = obj.source_path
+    try:
+        entries = header(Path(source).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        entries = []
+    fields = {key: (line, value) for line, key, value in entries}
+    rel = diagnostics.relpath(source)
+    for key, label in (("save_as", "'Save_as:'"), ("slug", "'Slug:'")):
+        if key in fields:
+            line, value = fields[key]
+            return Output(obj.save_as, rel, source, line, f"'{key}: {value}'", label, obj.slug)
+    line = fields.get("title", (None, ""))[0]
+    cause = f"the slug '{obj.slug}' (made from the title)" if obj.slug else "the title"
+    return Output(obj.save_as, rel, source, line, cause, "the title, or set 'Slug:'", obj.slug)
+
+
+def _check_outputs(generators) -> None:
+    generators = list(generators)
+    settings = generators[0].settings
+    contents = [_content_output(obj) for obj in all_contents(generators) if getattr(obj, "save_as", "")]
+    problems = check(contents, _other_outputs(generators, settings), _reserved(settings))
+    for out, message in problems:
+        diagnostics.error(out.source, out.line, message, CHECK)
+    if problems:
+        raise diagnostics.ReportedError(problems[0][0].source, "two sources would write one file")
+
+
+def register() -> None:
+    signals.initialized.connect(_scan_content)
+    signals.all_generators_finalized.connect(_check_outputs)
+
+
+__all__ = ["DEFAULTS", "register"]
