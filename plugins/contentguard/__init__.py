@@ -1,8 +1,10 @@
 """Pelican glue: guard the content folder and the output paths.
 
-- On ``initialized`` (before any generator reads a file): scan ``content/`` for symlinks leading
-  out of it, fifos, sockets, devices, files over the size limits, text that is not UTF-8 or holds
-  control characters, and Markdown nested too deeply to read. Any of them stops the build there.
+- On ``get_generators`` (the start of every build, before any generator exists; unlike
+  ``initialized`` it also fires on every rebuild of ``invoke livereload``): scan ``content/`` for
+  symlinks leading out of it, fifos, sockets, devices, files over the size limits, text that is
+  not UTF-8 or holds control characters, and Markdown nested too deeply to read. Any of them
+  stops the build there.
 - On ``all_generators_finalized`` (everything read, nothing written yet): check where each article
   and page will be written against the home page, the direct templates, feeds, taxonomy pages,
   theme and static files, the site's own folders, and each other.
@@ -58,6 +60,7 @@ def _limits(settings) -> Limits:
 
 
 def _scan_content(pelican) -> None:
+    """Stop the build before anything in content/ is read when something there is unsafe to read."""
     settings = pelican.settings
     limits = _limits(settings)
     findings = scan(
@@ -175,8 +178,12 @@ def _check_outputs(generators) -> None:
         raise diagnostics.ReportedError(problems[0][0].source, "two sources would write one file")
 
 
+# sitetools/livereload.py: a pure check over the whole site, safe to run again on every rebuild.
+_check_outputs.live_reload_scope = "site"
+
+
 def register() -> None:
-    signals.initialized.connect(_scan_content)
+    signals.get_generators.connect(_scan_content)
     signals.all_generators_finalized.connect(_check_outputs)
 
 
