@@ -151,20 +151,22 @@ def _other_outputs(generators, settings) -> list[Output]:
 
 
 def _content_output(obj) -> Output:
-    source = obj.source_path
-    try:
-        entries = header(Path(source).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        entries = []
-    fields = {key: (line, value) for line, key, value in entries}
-    rel = diagnostics.relpath(source)
+    rel = diagnostics.relpath(obj.source_path)
     for key, label in (("save_as", "'Save_as:'"), ("slug", "'Slug:'")):
-        if key in fields:
-            line, value = fields[key]
-            return Output(obj.save_as, rel, source, line, f"'{key}: {value}'", label, obj.slug)
-    line = fields.get("title", (None, ""))[0]
+        if key in obj.metadata:
+            cause = f"'{key}: {obj.metadata[key]}'"
+            return Output(obj.save_as, rel, obj.source_path, key, cause, label, obj.slug)
     cause = f"the slug '{obj.slug}' (made from the title)" if obj.slug else "the title"
-    return Output(obj.save_as, rel, source, line, cause, "the title, or set 'Slug:'", obj.slug)
+    return Output(obj.save_as, rel, obj.source_path, "title", cause, "the title, or set 'Slug:'", obj.slug)
+
+
+def _line(out: Output) -> int | None:
+    """The header line of the field that decided `out` (read only for the few outputs in trouble)."""
+    try:
+        entries = header(Path(out.source).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((line for line, name, _ in entries if name == out.field), None)
 
 
 def _check_outputs(generators) -> None:
@@ -173,7 +175,7 @@ def _check_outputs(generators) -> None:
     contents = [_content_output(obj) for obj in all_contents(generators) if getattr(obj, "save_as", "")]
     problems = check(contents, _other_outputs(generators, settings), _reserved(settings))
     for out, message in problems:
-        diagnostics.error(out.source, out.line, message, CHECK)
+        diagnostics.error(out.source, _line(out), message, CHECK)
     if problems:
         raise diagnostics.ReportedError(problems[0][0].source, "two sources would write one file")
 

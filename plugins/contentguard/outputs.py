@@ -22,7 +22,7 @@ class Output:
     path: str  # relative to the output folder, as the source or setting gives it
     what: str  # who writes it, for people: "content/pages/x.md", "the home page (DIRECT_TEMPLATES 'index')"
     source: str | None = None  # the content file, when a content object writes it
-    line: int | None = None  # the header line that decided the path
+    field: str = ""  # the header field that decided the path: save_as, slug or title
     cause: str = ""  # what decided it: "'save_as: index.html'", "the slug 'theme'"
     fix: str = ""  # what to change: "'Save_as:'", "'Slug:'"
     slug: str | None = None  # the content object's slug (None: not a content object or not known)

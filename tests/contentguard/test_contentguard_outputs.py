@@ -15,7 +15,8 @@ HOME = Output("index.html", "the home page (DIRECT_TEMPLATES 'index')")
 
 
 def page(path, slug="x", cause="'save_as: {}'"):
-    return Output(path, "content/pages/x.md", "content/pages/x.md", 2, cause.format(path), "'Save_as:'", slug)
+    source = "content/pages/x.md"
+    return Output(path, source, source, "save_as", cause.format(path), "'Save_as:'", slug)
 
 
 def messages(contents, others=(HOME,)):
@@ -60,11 +61,9 @@ def test_collision_is_found_after_normalising():
 
 
 def test_two_contents_name_each_other():
-    a = Output(
-        "same.html", "content/pages/a.md", "content/pages/a.md", 2, "'save_as: same.html'", "'Save_as:'"
-    )
-    b = Output(
-        "same.html", "content/pages/b.md", "content/pages/b.md", 3, "'save_as: same.html'", "'Save_as:'"
+    a, b = (
+        Output("same.html", src, src, "save_as", "'save_as: same.html'", "'Save_as:'")
+        for src in ("content/pages/a.md", "content/pages/b.md")
     )
     problems = check([a, b], [], RESERVED)
     assert [(o.source, m.split("which ")[1].split(" also")[0]) for o, m in problems] == [
@@ -83,5 +82,5 @@ def test_reserved_folder_and_escapes():
 
 
 def test_empty_slug_is_named_as_such():
-    out = Output("articles//index.html", "a.md", "a.md", 1, "the title", "the title, or set 'Slug:'", "")
+    out = Output("articles//index.html", "a.md", "a.md", "title", "the title", "'Slug:'", slug="")
     assert "the title has no letters or digits" in messages([out])[0]
