@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pelican import signals
+from pelican.paginator import Paginator
 
 import diagnostics
 from frontmatter.core import header
@@ -120,13 +121,28 @@ def _theme_files(settings) -> list[Output]:
     return outs
 
 
+def _pages(template: str, save_as: str, articles: list, settings) -> list[str]:
+    """Where pages 2, 3 ... of a paginated template go (index2.html with Pelican's default)."""
+    paginated = settings.get("PAGINATED_TEMPLATES") or {}
+    if template not in paginated:
+        return []
+    per_page = paginated[template] or settings.get("DEFAULT_PAGINATION")
+    if not per_page or not articles:
+        return []
+    paginator = Paginator(save_as, save_as, articles, settings, per_page)
+    return [paginator.page(number).save_as for number in range(2, paginator.num_pages + 1)]
+
+
 def _other_outputs(generators, settings) -> list[Output]:
     outs = []
+    articles = next((g.articles for g in generators if hasattr(g, "articles") and hasattr(g, "dates")), [])
     for template in settings.get("DIRECT_TEMPLATES") or ():
         save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
         if save_as:
             what = "the home page" if template == "index" else f"the {template} page"
             outs.append(Output(save_as, f"{what} (DIRECT_TEMPLATES '{template}')"))
+            for number, page in enumerate(_pages(template, save_as, articles, settings), 2):
+                outs.append(Output(page, f"page {number} of {what} (DIRECT_TEMPLATES '{template}')"))
     for key in _FEEDS:
         if settings.get(key):
             outs.append(Output(str(settings[key]), f"the feed {key}"))

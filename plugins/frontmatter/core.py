@@ -55,6 +55,8 @@ STATUSES = ("draft", "published", "hidden")
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 #: Output-path fields: a plain relative path, never absolute, never climbing out with '..'.
 _PATH_FIELDS = ("save_as", "url")
+#: Unicode categories that show nothing: controls, format (zero-width) characters, spaces, separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def date_problem(value: str) -> str | None:
 
 def visible(text: str) -> str:
     """`text` without invisible characters: zero-width, format, control and space characters."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "CZ")
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
 
 
 def slug_problem(value: str) -> str | None:
@@ -121,7 +123,7 @@ def slug_problem(value: str) -> str | None:
         return "contains '/', '\\' or '..'"
     if not visible(value):
         return "has no visible characters"
-    if any(unicodedata.category(ch)[0] in "CZ" for ch in value):
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
         return "contains spaces or invisible characters"
     return None
 

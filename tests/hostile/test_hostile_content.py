@@ -108,7 +108,11 @@ def test_utf8_bom_from_notepad_builds_normally(box):
 @pytest.mark.parametrize(
     ("data", "line", "says"),
     [
-        (f"{HEAD}\nCaf\xe9 au lait.\n".encode("latin-1"), 5, "this line is not UTF-8 text: byte 0xE9 at column 4"),
+        (
+            f"{HEAD}\nCaf\xe9 au lait.\n".encode("latin-1"),
+            5,
+            "this line is not UTF-8 text: byte 0xE9 at column 4",
+        ),
         (f"{HEAD}\nText.\n".encode("utf-16"), 1, "saved as UTF-16, not UTF-8"),
         (f"{HEAD}\nText.\nA NUL \x00 here.\n".encode(), 6, "a control character U+0000"),
         (f"{HEAD}\nAn escape \x1b[31m here.\n".encode(), 5, "a control character U+001B ESCAPE"),
@@ -139,7 +143,11 @@ def test_bidi_control_in_a_title_is_refused(box, char):
         ("Date: 2025-03-01 25:00", 2, "is not a real date (there is no time 25:00"),
         ("Modified: 2025-04-31", 4, "'modified: 2025-04-31' is not a real date (April 2025 has 30 days)"),
         ("Reviewed: 9999-12-31", 4, "'reviewed: 9999-12-31' is not a real date (the year 9999"),
-        ("Review_due: 2024-02-30", 4, "'review_due: 2024-02-30' is not a real date (February 2024 has 29 days)"),
+        (
+            "Review_due: 2024-02-30",
+            4,
+            "'review_due: 2024-02-30' is not a real date (February 2024 has 29 days)",
+        ),
     ],
 )
 def test_impossible_date_names_the_field_and_line(box, field, line, says):
@@ -217,11 +225,24 @@ def test_page_slug_of_the_search_page_names_both(box):
     box.rejects(PAGE, 2, "'slug: search' writes 'search/index.html', which the search page")
 
 
+def test_page_save_as_over_page_two_of_the_home_page_is_refused(box):
+    for number in range(1, 11):  # 11 articles with the seed: the home page has a page 2 (10 a page)
+        box.article(
+            f"Title: Filler {number}\nDate: 2025-03-01\nCategory: Running\n\nText.\n",
+            f"2025-03-01-f{number}.md",
+        )
+    box.write(PAGE, "Title: Hostile\nSave_as: index2.html\n\nText.\n")
+    box.rejects(PAGE, 2, "which page 2 of the home page (DIRECT_TEMPLATES 'index') also writes")
+
+
 def test_two_pages_with_one_save_as_fail_naming_each_other(box):
     box.write(PAGE, "Title: One\nSave_as: same.html\n\nText.\n")
     other = box.write("content/pages/hostile-two.md", "Title: Two\nSave_as: same.html\n\nText.\n")
     result = box.rejects(PAGE, 2, f"which {other} also writes")
-    assert f"{other}:2: error: 'save_as: same.html' writes 'same.html', which {PAGE} also writes" in result.stderr
+    assert (
+        f"{other}:2: error: 'save_as: same.html' writes 'same.html', which {PAGE} also writes"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,7 +267,9 @@ def test_page_save_as_into_the_sites_own_folders_or_outside_is_refused(box, save
 
 def test_deep_blockquotes_are_refused_naming_the_line(box):
     box.article(f"{HEAD}\n" + ">" * 2000 + " deep\n")
-    box.rejects(ARTICLE, 5, "blockquotes ('>') nested 2000 deep, over the limit of 20 levels (CONTENT_MAX_NESTING)")
+    box.rejects(
+        ARTICLE, 5, "blockquotes ('>') nested 2000 deep, over the limit of 20 levels (CONTENT_MAX_NESTING)"
+    )
 
 
 def test_deep_lists_are_refused_naming_the_line(box):
