@@ -13,9 +13,6 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SAVE_AS_UTF8 = "save the file as UTF-8 (in Notepad: File > Save as, Encoding: UTF-8)"
 
-#: Characters that reorder the text around them on screen: what you read is not what is stored.
-BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-
 #: Control characters (Unicode category Cc) except tab, line feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 

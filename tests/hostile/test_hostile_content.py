@@ -96,6 +96,22 @@ def test_huge_markdown_file_is_refused(box):
     box.rejects(rel, None, "over the limit of 2.0 MiB (CONTENT_MAX_FILE_BYTES)")
 
 
+def test_the_size_limit_is_a_setting(box):
+    box.rejects(
+        SEED,
+        None,
+        "over the limit of 1,000 bytes (CONTENT_MAX_FILE_BYTES)",
+        "-e",
+        "CONTENT_MAX_FILE_BYTES=1000",
+    )
+
+
+def test_a_bad_limit_setting_is_refused(box):
+    box.rejects(
+        "contentguard", None, "setting CONTENT_MAX_NESTING = 0 must be", "-e", "CONTENT_MAX_NESTING=0"
+    )
+
+
 # --- text hygiene ------------------------------------------------------------------------------------
 
 
