@@ -154,6 +154,7 @@ PLUGIN_PATHS = ["plugins"]
 # reading, images and related read the finished HTML of citations and booking: keep them after those.
 PLUGINS = [
     "diagnostics",
+    "contentguard",
     "frontmatter",
     "citations",
     "booking",

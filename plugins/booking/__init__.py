@@ -71,7 +71,7 @@ def _generator_init(generator) -> None:
 def _metadata_line(path: str) -> int | None:
     """The line of the `booking:` field in the file's header."""
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             for number, text in enumerate(fh, 1):
                 if not text.strip():
                     return None

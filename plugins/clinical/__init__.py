@@ -72,7 +72,7 @@ def _find(source: str, field: str) -> int | None:
     """The line of metadata `field` in the header of `source` (case-insensitive key)."""
     pattern = re.compile(rf"^{re.escape(field)}\s*:", re.I)
     try:
-        with open(source, encoding="utf-8") as fh:
+        with open(source, encoding="utf-8-sig") as fh:
             for number, line in enumerate(fh, 1):
                 if not line.strip():
                     return None  # the header ends at the first blank line
@@ -142,7 +142,7 @@ def _lint_citations(content, settings) -> None:
     entries = citelint.load_bibliography(folder) if folder.is_dir() else []
     if not entries:
         return
-    text = Path(content.source_path).read_text(encoding="utf-8")
+    text = Path(content.source_path).read_text(encoding="utf-8-sig")
     for finding in citelint.lint(text, entries):
         diagnostics.warning(content.source_path, finding.line, finding.message, CHECK)
 

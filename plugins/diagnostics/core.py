@@ -125,7 +125,7 @@ def warning(path, line, message, check="build") -> Diagnostic:
 def line_of(path, pattern: str, default: int | None = None) -> int | None:
     """1-based line of the first line of `path` containing `pattern` (for metadata keys etc.)."""
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             for number, text in enumerate(fh, 1):
                 if pattern in text:
                     return number

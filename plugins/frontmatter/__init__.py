@@ -25,7 +25,7 @@ def _strict(reader_class):
                 kind = "page" if rel.parts and rel.parts[0] in self.settings["PAGE_PATHS"] else "article"
             except ValueError:
                 kind = "article"
-            text = Path(source_path).read_text(encoding="utf-8")
+            text = Path(source_path).read_text(encoding="utf-8-sig")  # a BOM (Notepad) is not text
             production = self.settings.get("SITE_ENV") == "production"
             problems = check_header(text, kind, set(FIELDS) | INTERNAL_FIELDS, production)
             for problem in problems:
@@ -34,7 +34,18 @@ def _strict(reader_class):
                 )
             if any(problem.severity == "error" for problem in problems):
                 raise diagnostics.ReportedError(source_path)
-            content, metadata = super().read(source_path)
+            try:
+                content, metadata = super().read(source_path)
+            except RecursionError:
+                # Python-Markdown recurses once per level of nesting (lists, emphasis ...).
+                diagnostics.error(
+                    source_path,
+                    None,
+                    "the text is nested too deeply for the Markdown reader (lists, quotes or "
+                    "emphasis inside each other hundreds of levels deep); flatten it",
+                    "frontmatter",
+                )
+                raise diagnostics.ReportedError(source_path) from None
             # A field still saying TODO (as `invoke new` leaves it) is not filled in: to every
             # other plugin it is absent, so a draft builds while its writer fills it in.
             for key in unfilled(text):

@@ -6,8 +6,10 @@ lines at the top of the file, continuation lines indented, ended by a blank line
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 #: Every metadata field the site understands, with what it is for. One place: `invoke new`,
@@ -24,7 +26,7 @@ FIELDS: dict[str, str] = {
     "reviewed_by": "The clinician who reviewed it: a person key from PEOPLE, e.g. sam-sample.",
     "reviewed": "Date of the clinical review, YYYY-MM-DD.",
     "review_due": "Date the next review is due, YYYY-MM-DD (default: reviewed + CLINICAL_REVIEW_MONTHS).",
-    "clinical": "true or false: whether the review rules apply (default: true in CLINICAL_CATEGORIES).",
+    "clinical": "yes or no: whether the review rules apply (default: yes; `Clinical: no` for news, About).",
     "booking": "Which Book Now target ends the page: a name from BOOKING_TARGETS, default, or none.",
     "bibliography": "Extra bibliography files for this article (comma-separated).",
     "citation-style": "A citation style for this article only (harvard-cite-them-right, apa, vancouver).",
@@ -44,7 +46,17 @@ INTERNAL_FIELDS = frozenset({"citation_clusters"})
 REQUIRED = {"article": ("title", "date"), "page": ("title",)}
 
 _KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+DATE_FIELDS = ("date", "modified", "reviewed", "review_due")
+#: Years a date may have: later ones overflow date arithmetic (review_due = reviewed + 12 months).
+YEARS = (1900, 2100)
+STATUSES = ("draft", "published", "hidden")
+#: Characters that reorder the text around them on screen (bidirectional overrides and isolates).
+_BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+#: Output-path fields: a plain relative path, never absolute, never climbing out with '..'.
+_PATH_FIELDS = ("save_as", "url")
+#: Unicode categories that show nothing: controls, format (zero-width) characters, spaces, separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,40 @@ def unfilled(text: str) -> set[str]:
     return {key for _, key, value in header(text) if key != "title" and value.upper().startswith("TODO")}
 
 
+def date_problem(value: str) -> str | None:
+    """Why a YYYY-MM-DD[ HH:MM[:SS]] value is not a real date, or None when it is one."""
+    match = _DATE.match(value)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    if not YEARS[0] <= year <= YEARS[1]:
+        return f"the year {year:04d} is not between {YEARS[0]} and {YEARS[1]}"
+    if not 1 <= month <= 12:
+        return f"there is no month {match.group(2)}; months are 01 to 12"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if hour > 23 or minute > 59 or second > 59:
+        return f"there is no time {value.split()[-1].split('T')[-1]} in a day"
+    return None
+
+
+def visible(text: str) -> str:
+    """`text` without invisible characters: zero-width, format, control and space characters."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
+
+
+def slug_problem(value: str) -> str | None:
+    """Why a `slug:` value cannot be the last part of an address, or None."""
+    if "/" in value or "\\" in value or ".." in value or value.startswith("."):
+        return "contains '/', '\\' or '..'"
+    if not visible(value):
+        return "has no visible characters"
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
+        return "contains spaces or invisible characters"
+    return None
+
+
 def suggest(key: str, known) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -113,12 +159,7 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
                 Problem(line, f"'{key}' still says TODO; fill it in", "error" if production else "warning")
             )
             continue
-        if key in ("date", "modified", "reviewed", "review_due") and not _DATE.match(value):
-            problems.append(
-                Problem(line, f"'{key}: {value}' is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31")
-            )
-        if key == "title" and not value:
-            problems.append(Problem(line, "the title is empty; write the headline after 'Title:'"))
+        problems.extend(Problem(line, message) for message in _value_problems(key, value))
     for key in REQUIRED.get(kind, ()):
         if key not in seen:
             hint = (
@@ -128,3 +169,43 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
             )
             problems.append(Problem(1, f"no '{key}' in the header; add a line at the top, {hint}"))
     return problems
+
+
+def _value_problems(key: str, value: str) -> list[str]:
+    """What is wrong with one header field's value (the field name is lower-case)."""
+    shown = f"'{key}: {value}'"
+    if bidi := sorted({f"U+{ord(ch):04X}" for ch in value if ch in _BIDI}):
+        return [
+            f"'{key}' contains an invisible right-to-left/left-to-right control character "
+            f"({', '.join(bidi)}) that makes the text show in a different order than it is written; "
+            "delete it (retype the line)"
+        ]
+    if key in DATE_FIELDS:
+        if not _DATE.match(value):
+            return [f"{shown} is not a date; write it as YYYY-MM-DD, e.g. 2025-01-31"]
+        if why := date_problem(value):
+            return [f"{shown} is not a real date ({why}); check the day, month and year"]
+    if key == "title":
+        if not value:
+            return ["the title is empty; write the headline after 'Title:'"]
+        if not visible(value):
+            return [
+                "the title has only invisible characters (zero-width spaces or similar); write the headline"
+            ]
+    if key == "status" and value.lower() not in (*STATUSES, "skip"):
+        return [
+            f"{shown} is not a status{suggest(value.lower(), STATUSES)}; use one of: {', '.join(STATUSES)}"
+        ]
+    if key == "slug" and (why := slug_problem(value)):
+        return [
+            f"{shown} {why}; a slug is the last part of the page's address: lower-case words joined "
+            "by hyphens, e.g. 'knee-pain'"
+        ]
+    if key in _PATH_FIELDS:
+        parts = value.replace("\\", "/").split("/")
+        if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
+            return [
+                f"{shown} leaves the site's folder (an absolute path or '..'); give a path inside "
+                "the site, e.g. '404.html' or 'about/index.html'"
+            ]
+    return []

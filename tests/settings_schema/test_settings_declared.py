@@ -35,7 +35,8 @@ def readme_rows() -> list[tuple[int, str, str]]:
 
 def test_every_plugin_that_has_settings_declares_them():
     assert {m.__name__ for m in MODULES} == {
-        f"{name}.settings" for name in ("citations", "booking", "clinical", "reading", "images", "related")
+        f"{name}.settings"
+        for name in ("contentguard", "citations", "booking", "clinical", "reading", "images", "related")
     }
 
 
