@@ -183,9 +183,8 @@ class Loader:
 
     def _convert_bib(self, path: Path, fmt: str, data: bytes, text: str, scan: bibscan.Scan) -> list[dict]:
         exe = pandoc.find_pandoc()
-        digest = hashlib.sha256(
-            b"\0".join([pandoc.binary_id(exe).encode(), fmt.encode(), str(path).encode(), data])
-        ).hexdigest()
+        # The content decides the conversion, not the path: a moved or copied project keeps its cache.
+        digest = hashlib.sha256(b"\0".join([pandoc.binary_id(exe).encode(), fmt.encode(), data])).hexdigest()
         cached = self.cache_dir / "bib" / f"{digest}.json" if self.cache_dir else None
         if cached and self.load_cache:
             items = read_entry(cached, digest, lambda value: isinstance(value, list))

@@ -4,6 +4,7 @@ document in one engine call, render, and report diagnostics."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,21 +86,23 @@ def _article_bibliography(doc: Document, config: Config) -> list[Path]:
     return paths
 
 
-def _site_files(config: Config) -> list[Path]:
-    """The bibliography folder's files; one that is (a symlink to) a file outside content/ is an error."""
-    files = []
+def _site_files(config: Config) -> tuple[list[Path], list[str]]:
+    """The bibliography folder's files, and those refused: (symlinks to) files outside content/."""
+    files, refused = [], []
     for path in bibmod.folder_files(config.bibliography_path):
         if inside(path, config.content_path):
             files.append(path)
         else:
+            refused.append(str(path))
+            shown = os.path.relpath(path.parent.resolve() / path.name)  # the link, not its target
             diagnostics.error(
-                path,
+                shown,
                 None,
                 f"bibliography file resolves to {path.resolve()}, outside the content folder; "
                 "copy the file into content/references/ instead of linking to it",
                 CHECK,
             )
-    return files
+    return files, refused
 
 
 def _style(doc: Document, config: Config) -> Path:
@@ -161,8 +164,9 @@ def process(
         timeout=config.pandoc_timeout,
         memory=config.pandoc_memory,
     )
-    site_files = _site_files(config)
+    site_files, refused = _site_files(config)
     site = loader.load_many(site_files)
+    site.failed += refused
     for problem in site.problems:
         _report(problem)
 

@@ -188,19 +188,37 @@ class _FactsCache:
         """The facts of `data` and the shift to add to their positions (valid from the last match on).
 
         After a match Python-Markdown calls again with a new text: the old one with [start:end)
-        replaced by a placeholder. When that is so, the old facts still hold for the tail."""
+        replaced by a placeholder (STX klzzwxh:N ETX). When that is so, the old facts still hold
+        for the tail. The check is O(1) (the placeholder, the lengths, 64 characters either side),
+        as comparing whole texts after every match would make a paragraph of n citations O(n²);
+        :meth:`closing` double-checks every bracket it hands out."""
         if data is self._data and self._facts is not None:
             return self._facts, self._shift
         replaced, self._replaced = self._replaced, None
         if replaced is not None and self._facts is not None:
             old, start, end = replaced
-            tail = len(old) - end
-            if len(data) >= start + tail and data.startswith(old[:start]) and data.endswith(old[end:]):
+            stop = data.find(util.ETX, start, start + 40)
+            if (
+                data.startswith(util.INLINE_PLACEHOLDER_PREFIX, start)
+                and stop != -1
+                and len(data) - stop - 1 == len(old) - end
+                and data[stop + 1 : stop + 65] == old[end : end + 64]
+                and data[max(0, start - 64) : start] == old[max(0, start - 64) : start]
+            ):
                 self._shift += len(data) - len(old)
                 self._data = data
                 return self._facts, self._shift
         self._data, self._facts, self._shift = data, _Facts(data), 0
         return self._facts, 0
+
+    def closing(self, data: str, at: int) -> int | None:
+        """Index in `data` of the "]" closing the "[" at `at`, or None."""
+        facts, shift = self.facts(data)
+        close = facts.close.get(at - shift)
+        if close is not None and data[close + shift : close + shift + 1] != "]":
+            self._data, self._facts, self._shift = data, _Facts(data), 0  # never seen; be safe
+            close = self._facts.close.get(at)
+        return None if close is None else close + self._shift
 
     def matched(self, data: str, start: int, end: int) -> None:
         self._replaced = (data, start, end)
@@ -256,16 +274,13 @@ class BracketedCitationProcessor(_CitationProcessor):
 
     def handleMatch(self, m: re.Match, data: str):
         start = m.start(0)
-        facts, shift = self.facts(data)
-        close = facts.close.get(start - shift)
-        if close is None:
-            return None, None, None
-        end = close + shift
-        if data[end + 1 : end + 2] == "(" or data[start + 1 : start + 2] == "^":
+        end = self.closing(data, start)
+        if end is None or data[end + 1 : end + 2] == "(" or data[start + 1 : start + 2] == "^":
             return None, None, None
         # pandoc: every part needs a key, so the last top-level part must have one
+        facts, shift = self.facts(data)
         last_part = facts.semi.get(start - shift, start - shift) + 1
-        if not facts.has_key(last_part, close):
+        if not facts.has_key(last_part, end - shift):
             return None, None, None
         # "@key [p. 33]" is a narrative citation with a locator: the narrative processor takes it.
         if _after_key(data, start):
@@ -295,15 +310,15 @@ class NarrativeCitationProcessor(_CitationProcessor):
         bracket = _LOCATOR_START_RE.match(data, end)
         if bracket:
             open_at = bracket.end() - 1
-            close = facts.close.get(open_at - shift)
+            close_at = self.closing(data, open_at)
+            facts, shift = self.facts(data)
             semi = facts.semi.get(open_at - shift)
             if (
-                close is not None
-                and data[close + shift + 1 : close + shift + 2] not in ("[", "(")
+                close_at is not None
+                and data[close_at + 1 : close_at + 2] not in ("[", "(")
                 and data[open_at + 1 : open_at + 2] != "^"
-                and (semi is None or facts.has_key(semi + 1, close))
+                and (semi is None or facts.has_key(semi + 1, close_at - shift))
             ):
-                close_at = close + shift
                 content = data[open_at + 1 : close_at]
                 parts = _split_top_level(content)
                 head, rest = parts[0], ";".join(parts[1:])
@@ -324,11 +339,10 @@ class _LinearBrackets(_FactsCache):
     as ours was: 20,000 "[" on a line took minutes). Same results, so links are unchanged."""
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        facts, shift = self.facts(data)
-        close = facts.close.get(index - 1 - shift)  # data[index - 1] is the "["
+        close = self.closing(data, index - 1)  # data[index - 1] is the "["
         if close is None:
             return data[index:], len(data), False
-        return data[index : close + shift], close + shift + 1, True
+        return data[index:close], close + 1, True
 
     def handleMatch(self, m: re.Match, data: str):
         node, start, end = super().handleMatch(m, data)
