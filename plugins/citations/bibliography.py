@@ -282,8 +282,7 @@ def _bib_error(text: str, scan: bibscan.Scan, message: str) -> _ParseError:
 
 
 def _key_lines(fmt: str, text: str) -> dict[str, int]:
-    if fmt in ("biblatex", "bibtex"):
-        return bibscan.scan(text).first_lines()
+    """key → line in a CSL-JSON or CSL-YAML text (.bib files: see bibscan)."""
     pattern = r'"id"\s*:\s*"([^"]+)"' if fmt == "csljson" else r"^\s*-?\s*id\s*:\s*['\"]?([^'\"\s#]+)"
     out: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):

@@ -55,8 +55,9 @@ def header_line(path: str, name: str) -> int | None:
     return None
 
 
-def _article_bibliography(doc: Document, config: Config) -> list[Path]:
-    paths = []
+def _article_bibliography(doc: Document, config: Config) -> tuple[list[Path], list[str]]:
+    """The article's own bibliography files, and the names refused or not found (reported here)."""
+    paths, failed = [], []
     for name in (doc.bibliography or "").split(","):
         name = name.strip()
         if not name:
@@ -72,6 +73,7 @@ def _article_bibliography(doc: Document, config: Config) -> list[Path]:
                 "to the content folder",
                 CHECK,
             )
+            failed.append(name)
             continue
         found = next((p for p in candidates if p.is_file() and inside(p, config.content_path)), None)
         if found is None:
@@ -81,9 +83,10 @@ def _article_bibliography(doc: Document, config: Config) -> list[Path]:
                 f"bibliography file '{name}' not found (relative to the article or to the content folder)",
                 CHECK,
             )
+            failed.append(name)
         else:
             paths.append(found)
-    return paths
+    return paths, failed
 
 
 def _site_files(config: Config) -> tuple[list[Path], list[str]]:
@@ -173,10 +176,12 @@ def process(
     jobs, bibs, cited_site_keys = [], [], set()
     for doc in documents:
         bib = site
-        extra_files = _article_bibliography(doc, config)
+        extra_files, failed = _article_bibliography(doc, config)
+        if failed:
+            bib = bibmod.Bibliography(site.entries, [], site.failed + failed)
         if extra_files:
             extra = loader.load_many(extra_files)
-            bib, overridden = bibmod.overlay(site, extra)
+            bib, overridden = bibmod.overlay(bib, extra)
             for problem in extra.problems + overridden:
                 _report(problem)
         known = _check_keys(doc, bib)
