@@ -88,7 +88,7 @@ def resolve_style(value: str, search: list[Path] | tuple = (), confine: Path | N
         )
     for path in candidates:
         if path.is_file() and (confine is None or inside(path, confine)):
-            _check_csl(path)
+            _check_csl(path, value)
             return path.resolve()
     raise CitationsConfigError(f"citation style file not found: {value}")
 
@@ -96,17 +96,17 @@ def resolve_style(value: str, search: list[Path] | tuple = (), confine: Path | N
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
 
-def _check_csl(path: Path) -> None:
+def _check_csl(path: Path, shown: str) -> None:
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
-        raise CitationsConfigError(f"{path}: not a CSL style (invalid XML: {exc})") from exc
+        raise CitationsConfigError(f"{shown}: not a CSL style (invalid XML: {exc})") from exc
     if not root.tag.endswith("style"):
-        raise CitationsConfigError(f"{path}: not a CSL style (root element <{root.tag}>)")
+        raise CitationsConfigError(f"{shown}: not a CSL style (root element <{root.tag}>)")
     for link in root.iter(f"{_CSL_NS}link"):
         if link.get("rel") == "independent-parent":
             raise CitationsConfigError(
-                f"{path}: a dependent style (its 'independent-parent' would be fetched from "
+                f"{shown}: a dependent style (its 'independent-parent' would be fetched from "
                 f"{link.get('href')!r}); use the independent parent style itself"
             )
 
