@@ -294,8 +294,22 @@ def _key_lines(fmt: str, text: str) -> dict[str, int]:
 def _load_yaml(text: str):
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        """A YAML alias repeats a node without copying it: nine aliases of nine aliases ... are tiny
+        as YAML and billions of strings once written out as JSON. CSL-YAML never needs one."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "YAML aliases (*name) are not allowed in a bibliography",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in yaml.load_all(text, Loader=NoAliases) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise _ParseError(

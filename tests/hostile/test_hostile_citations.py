@@ -182,3 +182,11 @@ def test_ignore_cache_ignores_the_citation_caches(box):
     assert "damaged citation cache" not in result.stderr
     assert "Hartvigsen <em>et al.</em>" in result.page("articles/hostile-citations/index.html")
     assert "damaged citation cache" not in box.accepts().stderr  # --ignore-cache rewrote them
+
+
+def test_yaml_alias_bomb_is_refused(box):
+    lines = ['- id: bomb\n  type: book\n  title: &a0 "lol"']
+    levels = [f"  x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    box.write("content/references/bomb.yaml", "\n".join(lines + levels) + "\n")
+    box.article(HEAD + "\nSee [@bomb].\n")
+    box.rejects("content/references/bomb.yaml", 4, "YAML aliases (*name) are not allowed")
