@@ -4,6 +4,11 @@ Pure apart from pandoc, which converts ``.bib`` files (``pandoc -f biblatex -t c
 what Zotero's Better BibTeX writes — LaTeX accents, protected braces, ``\\emph{}``, ``journaltitle``,
 ``date``, corporate authors in double braces — and keeps ``pmid`` as CSL ``PMID``). Conversions are
 cached by file content. Problems come back as :class:`Problem` values; the caller reports them.
+
+Hostile files: a file larger than ``max_bytes`` is not read; a ``.bib`` file is scanned once (linear
+time, see ``bibscan``) before pandoc sees it, and a crossref/xdata cycle or a crossref to a missing
+entry is an error (pandoc would grow without bound on a cycle); pandoc itself runs under a time and a
+memory limit.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pandoc
-from .cachefiles import write_atomic
+from . import bibscan, pandoc
+from .cachefiles import read_entry, write_entry
 
 EXTENSIONS = {
     ".bib": "biblatex",
@@ -48,6 +53,7 @@ class Entry:
 class Bibliography:
     entries: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # files that could not be read at all
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -71,8 +77,18 @@ def has_year(item: dict) -> bool:
 class Loader:
     """Parses each bibliography file at most once per build (``load`` is memoised per path)."""
 
-    def __init__(self, cache_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: str | Path | None = None,
+        *,
+        load_cache: bool = True,
+        max_bytes: int = 2 * 1024 * 1024,
+        timeout: float = pandoc.DEFAULT_TIMEOUT,
+        memory: int = pandoc.DEFAULT_MEMORY,
+    ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.load_cache = load_cache
+        self.max_bytes, self.timeout, self.memory = max_bytes, timeout, memory
         self._files: dict[Path, tuple[list[Entry], list[Problem]]] = {}
 
     # -- one file -------------------------------------------------------------------------------
@@ -85,13 +101,27 @@ class Loader:
     def _load(self, path: Path) -> tuple[list[Entry], list[Problem]]:
         fmt = EXTENSIONS.get(path.suffix.lower())
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read(self.max_bytes + 1)
         except OSError as exc:
             return [], [Problem("error", str(path), None, f"cannot read bibliography: {exc.strerror}")]
+        if len(data) > self.max_bytes:
+            return [], [
+                Problem(
+                    "error",
+                    str(path),
+                    None,
+                    f"bibliography file is larger than {self.max_bytes:,} bytes (the limit, "
+                    "CONTENT_MAX_FILE_BYTES); split it into several files or raise the setting",
+                )
+            ]
         text = data.decode("utf-8", errors="replace")
+        scan = bibscan.scan(text) if fmt in ("biblatex", "bibtex") else None
+        if scan is not None and (links := bibscan.check_links(scan)):
+            return [], [Problem("error", str(path), line, message) for line, message in links]
         try:
-            if fmt in ("biblatex", "bibtex"):
-                items = self._convert_bib(path, fmt, data)
+            if scan is not None:
+                items = self._convert_bib(path, fmt, data, text, scan)
             elif fmt == "csljson":
                 items = json.loads(text)
             elif fmt == "cslyaml":
@@ -112,10 +142,12 @@ class Loader:
             items = items["references"]
         if not isinstance(items, list):
             return [], [Problem("error", str(path), None, "a CSL bibliography must be a list of entries")]
-        return self._entries(path, fmt, text, items)
+        return self._entries(path, fmt, text, items, scan)
 
-    def _entries(self, path: Path, fmt: str, text: str, items: list) -> tuple[list[Entry], list[Problem]]:
-        lines = _key_lines(fmt, text)
+    def _entries(
+        self, path: Path, fmt: str, text: str, items: list, scan: bibscan.Scan | None = None
+    ) -> tuple[list[Entry], list[Problem]]:
+        lines = scan.first_lines() if scan is not None else _key_lines(fmt, text)
         entries, problems, seen = [], [], {}
         for number, item in enumerate(items, 1):
             if not isinstance(item, dict) or not str(item.get("id", "")).strip():
@@ -149,19 +181,26 @@ class Loader:
             entries.append(Entry(key, item, str(path), line))
         return entries, problems
 
-    def _convert_bib(self, path: Path, fmt: str, data: bytes) -> list[dict]:
+    def _convert_bib(self, path: Path, fmt: str, data: bytes, text: str, scan: bibscan.Scan) -> list[dict]:
         exe = pandoc.find_pandoc()
+        # The content decides the conversion, not the path: a moved or copied project keeps its cache.
         digest = hashlib.sha256(b"\0".join([pandoc.binary_id(exe).encode(), fmt.encode(), data])).hexdigest()
         cached = self.cache_dir / "bib" / f"{digest}.json" if self.cache_dir else None
-        if cached and cached.is_file():
-            return json.loads(cached.read_text(encoding="utf-8"))
+        if cached and self.load_cache:
+            items = read_entry(cached, digest, lambda value: isinstance(value, list))
+            if items is not None:
+                return items
         try:
-            out = pandoc.run([exe, "-f", fmt, "-t", "csljson", str(path)])
+            out = pandoc.run(
+                [exe, "-f", fmt, "-t", "csljson", str(path)], timeout=self.timeout, memory=self.memory
+            )
+        except pandoc.PandocLimitError:
+            raise  # not a parse error: no entry to blame
         except pandoc.PandocError as exc:
-            raise _bib_error(path, data.decode("utf-8", errors="replace"), str(exc)) from exc
+            raise _bib_error(text, scan, str(exc)) from exc
         items = json.loads(out)
         if cached:
-            write_atomic(cached, json.dumps(items, ensure_ascii=False))
+            write_entry(cached, digest, items)
         return items
 
     # -- a set of files -------------------------------------------------------------------------
@@ -171,6 +210,8 @@ class Loader:
         for path in paths:
             entries, problems = self.load(path)
             bib.problems += problems
+            if not entries and any(p.severity == "error" for p in problems):
+                bib.failed.append(str(path))
             for entry in entries:
                 other = bib.entries.get(entry.id)
                 if other is not None:
@@ -198,7 +239,7 @@ def folder_files(folder: str | Path) -> list[Path]:
 
 def overlay(base: Bibliography, extra: Bibliography) -> tuple[Bibliography, list[Problem]]:
     """`base` plus an article's own files; the article's entries win, with a warning naming both."""
-    merged = Bibliography(dict(base.entries), [])
+    merged = Bibliography(dict(base.entries), [], base.failed + extra.failed)
     problems = []
     for key, entry in extra.entries.items():
         if key in base.entries:
@@ -221,19 +262,7 @@ class _ParseError(Exception):
         self.line, self.message = line, message
 
 
-_BIB_ENTRY_RE = re.compile(r"^[ \t]*@(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.M)
-
-
-def _bib_entries(text: str) -> list[tuple[int, str]]:
-    """(line, key) of every entry start in a .bib text."""
-    return [
-        (text.count("\n", 0, m.start()) + 1, m.group(2))
-        for m in _BIB_ENTRY_RE.finditer(text)
-        if m.group(1).lower() not in ("comment", "string", "preamble")
-    ]
-
-
-def _bib_error(path: Path, text: str, message: str) -> _ParseError:
+def _bib_error(text: str, scan: bibscan.Scan, message: str) -> _ParseError:
     """pandoc's message, plus the entry it is about (pandoc gives only a line and column)."""
     where = re.search(r"\(line (\d+), column (\d+)\)", message)
     if not where:
@@ -241,22 +270,19 @@ def _bib_error(path: Path, text: str, message: str) -> _ParseError:
     line, column = int(where.group(1)), int(where.group(2))
     detail = message.split("):", 1)[-1].strip()
     # "unexpected '@'" at the start of an entry means the entry before it is not closed.
-    at_entry_start = (
-        column == 1 and text.splitlines()[line - 1 : line] and text.splitlines()[line - 1].startswith("@")
-    )
-    starts = [(n, key) for n, key in _bib_entries(text) if n < line or (n == line and not at_entry_start)]
+    at_entry_start = column == 1 and any(e.line == line for e in scan.entries)
+    starts = [e for e in scan.entries if e.line < line or (e.line == line and not at_entry_start)]
     if not starts:
         return _ParseError(line, f"cannot parse bibliography: {detail}")
-    entry_line, key = starts[-1]
+    entry = starts[-1]
     return _ParseError(
-        entry_line,
-        f"cannot parse bibliography entry '{key}' (pandoc: line {line}, column {column}: {detail})",
+        entry.line,
+        f"cannot parse bibliography entry '{entry.key}' (pandoc: line {line}, column {column}: {detail})",
     )
 
 
 def _key_lines(fmt: str, text: str) -> dict[str, int]:
-    if fmt in ("biblatex", "bibtex"):
-        return {key: line for line, key in reversed(_bib_entries(text))}
+    """key → line in a CSL-JSON or CSL-YAML text (.bib files: see bibscan)."""
     pattern = r'"id"\s*:\s*"([^"]+)"' if fmt == "csljson" else r"^\s*-?\s*id\s*:\s*['\"]?([^'\"\s#]+)"
     out: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
@@ -268,8 +294,22 @@ def _key_lines(fmt: str, text: str) -> dict[str, int]:
 def _load_yaml(text: str):
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        """A YAML alias repeats a node without copying it: nine aliases of nine aliases ... are tiny
+        as YAML and billions of strings once written out as JSON. CSL-YAML never needs one."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    "YAML aliases (*name) are not allowed in a bibliography",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in yaml.load_all(text, Loader=NoAliases) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise _ParseError(

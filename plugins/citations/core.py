@@ -4,15 +4,17 @@ document in one engine call, render, and report diagnostics."""
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import diagnostics
 
 from . import bibliography as bibmod
-from . import pandoc, render
+from . import cachefiles, pandoc, render
 from .engine import Engine, Job
-from .settings import CitationsConfigError, Config, resolve_style
+from .settings import CitationsConfigError, Config, inside, resolve_style
 
 CHECK = "citations"
 
@@ -38,46 +40,111 @@ def _line(path: str, *needles: str) -> int | None:
     return None
 
 
-def _article_bibliography(doc: Document, config: Config, loader: bibmod.Loader) -> list[Path]:
-    paths = []
+def header_line(path: str, name: str) -> int | None:
+    """The line of the `name:` field in the header of the file at `path` (any capitalisation)."""
+    field = re.compile(rf"\s*{re.escape(name)}\s*:", re.I)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for number, text in enumerate(fh, 1):
+                if not text.strip():
+                    return None  # the end of the header
+                if field.match(text):
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def _article_bibliography(doc: Document, config: Config) -> tuple[list[Path], list[str]]:
+    """The article's own bibliography files, and the names refused or not found (reported here)."""
+    paths, failed = [], []
     for name in (doc.bibliography or "").split(","):
         name = name.strip()
         if not name:
             continue
+        line = header_line(doc.source_path, "bibliography")
         candidates = [Path(doc.source_path).parent / name, config.content_path / name]
-        found = next((p for p in candidates if p.is_file()), None)
+        if not any(inside(p, config.content_path) for p in candidates):
+            diagnostics.error(
+                doc.source_path,
+                line,
+                f"bibliography file '{name}' must be inside the content folder (after symlinks are "
+                "resolved); put it in content/references/ and name it relative to the article or "
+                "to the content folder",
+                CHECK,
+            )
+            failed.append(name)
+            continue
+        found = next((p for p in candidates if p.is_file() and inside(p, config.content_path)), None)
         if found is None:
             diagnostics.error(
                 doc.source_path,
-                _line(doc.source_path, name, "bibliography:"),
+                line,
                 f"bibliography file '{name}' not found (relative to the article or to the content folder)",
                 CHECK,
             )
+            failed.append(name)
         else:
             paths.append(found)
-    return paths
+    return paths, failed
+
+
+def _site_files(config: Config) -> tuple[list[Path], list[str]]:
+    """The bibliography folder's files, and those refused: (symlinks to) files outside content/."""
+    files, refused = [], []
+    for path in bibmod.folder_files(config.bibliography_path):
+        if inside(path, config.content_path):
+            files.append(path)
+        else:
+            refused.append(str(path))
+            shown = os.path.relpath(path.parent.resolve() / path.name)  # the link, not its target
+            diagnostics.error(
+                shown,
+                None,
+                f"bibliography file resolves to {path.resolve()}, outside the content folder; "
+                "copy the file into content/references/ instead of linking to it",
+                CHECK,
+            )
+    return files, refused
 
 
 def _style(doc: Document, config: Config) -> Path:
     if not doc.style:
         return config.style
     try:
-        return resolve_style(doc.style, [Path(doc.source_path).parent, config.content_path, Path.cwd()])
-    except CitationsConfigError as exc:
-        diagnostics.error(
-            doc.source_path, _line(doc.source_path, "citation-style", "Citation-Style"), str(exc), CHECK
+        return resolve_style(
+            doc.style, [Path(doc.source_path).parent, config.content_path], confine=config.content_path
         )
+    except CitationsConfigError as exc:
+        diagnostics.error(doc.source_path, header_line(doc.source_path, "citation-style"), str(exc), CHECK)
         return config.style
 
 
+def _report_damaged_cache() -> None:
+    if cachefiles.DAMAGED:
+        first = cachefiles.DAMAGED[0]
+        diagnostics.warning(
+            "",
+            None,
+            f"discarded {len(cachefiles.DAMAGED)} damaged citation cache entries (first: "
+            f"{diagnostics.relpath(first)}); they were rebuilt from the sources",
+            CHECK,
+        )
+        cachefiles.DAMAGED.clear()
+
+
 def _check_keys(doc: Document, bib: bibmod.Bibliography) -> set[str]:
-    """Report unknown keys (with the nearest known one); return the known cited keys."""
+    """Report unknown keys (with the nearest known one); return the known cited keys.
+
+    Not when a bibliography file could not be read: its error is the one to fix, not the writer's key."""
     known = set()
     for cluster in doc.clusters:
         for cite in cluster["cites"]:
             key = cite["id"]
             if key in bib:
                 known.add(key)
+                continue
+            if bib.failed:
                 continue
             near = difflib.get_close_matches(key, list(bib.entries), n=1, cutoff=0.6)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
@@ -92,19 +159,29 @@ def process(
     """Render every document; None where nothing could be formatted (placeholders stay readable).
 
     `cite`: the markup of one in-text citation and its preview (see render.render)."""
-    loader = bibmod.Loader(config.cache_path)
-    site_files = bibmod.folder_files(config.bibliography_path)
+    cachefiles.DAMAGED.clear()
+    loader = bibmod.Loader(
+        config.cache_path,
+        load_cache=config.load_cache,
+        max_bytes=config.max_bytes,
+        timeout=config.pandoc_timeout,
+        memory=config.pandoc_memory,
+    )
+    site_files, refused = _site_files(config)
     site = loader.load_many(site_files)
+    site.failed += refused
     for problem in site.problems:
         _report(problem)
 
     jobs, bibs, cited_site_keys = [], [], set()
     for doc in documents:
         bib = site
-        extra_files = _article_bibliography(doc, config, loader)
+        extra_files, failed = _article_bibliography(doc, config)
+        if failed:
+            bib = bibmod.Bibliography(site.entries, [], site.failed + failed)
         if extra_files:
             extra = loader.load_many(extra_files)
-            bib, overridden = bibmod.overlay(site, extra)
+            bib, overridden = bibmod.overlay(bib, extra)
             for problem in extra.problems + overridden:
                 _report(problem)
         known = _check_keys(doc, bib)
@@ -126,12 +203,22 @@ def process(
             where, None, f"{len(uncited)} bibliography entries are never cited: {', '.join(uncited)}", CHECK
         )
 
-    engine = engine or Engine(config.cache_path)
+    engine = engine or Engine(
+        config.cache_path,
+        load_cache=config.load_cache,
+        timeout=config.pandoc_timeout,
+        memory=config.pandoc_memory,
+    )
     try:
         formatted = engine.format(jobs)
+    except pandoc.PandocLimitError as exc:
+        diagnostics.error("", None, f"citations could not be formatted: {exc}", CHECK)
+        return [None] * len(documents)
     except pandoc.PandocError as exc:
         diagnostics.error("", None, f"citations could not be formatted: {exc} ({pandoc.INSTALL_HINT})", CHECK)
         return [None] * len(documents)
+    finally:
+        _report_damaged_cache()
 
     results: list[render.Rendered | None] = []
     for doc, bib, result in zip(documents, bibs, formatted, strict=True):

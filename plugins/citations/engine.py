@@ -5,7 +5,9 @@ items, the clusters) and returns one :class:`Formatted` per job: pandoc's HTML f
 (``<span class="citation" data-cites="…">`` with ``<a href="#ref-KEY" role="doc-biblioref">``) and
 the inner HTML of each bibliography entry, in the style's order. Results are cached per article
 under ``cache_dir`` (key: engine version, Lua writer, pandoc binary, style file content, the cited
-items, the clusters, the locale), so a build with nothing changed starts no pandoc process.
+items, the clusters, the locale), so a build with nothing changed starts no pandoc process. Each
+entry is checked on read (see ``cachefiles``); ``load_cache=False`` (``--ignore-cache``) skips reading.
+pandoc runs under ``timeout`` seconds and ``memory`` bytes (``pandoc.PandocLimitError`` beyond them).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 
 from . import pandoc
-from .cachefiles import write_atomic
+from .cachefiles import read_entry, write_entry
 
 ENGINE_VERSION = "citations-engine-1"
 LUA = Path(__file__).with_name("engine.lua")
@@ -48,8 +50,18 @@ class Formatted:
 
 
 class Engine:
-    def __init__(self, cache_dir: str | Path | None = None, pandoc_path: str | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: str | Path | None = None,
+        pandoc_path: str | None = None,
+        *,
+        load_cache: bool = True,
+        timeout: float = pandoc.DEFAULT_TIMEOUT,
+        memory: int = pandoc.DEFAULT_MEMORY,
+    ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.load_cache = load_cache
+        self.timeout, self.memory = timeout, memory
         self._pandoc_path = pandoc_path
         self._file_hashes: dict[str, str] = {}
         self.stats = {"hits": 0, "misses": 0, "processes": 0}
@@ -99,8 +111,10 @@ class Engine:
                 continue
             key = self.key(job)
             cached = self._cache_file(key)
-            if cached is not None and cached.is_file():
-                data = json.loads(cached.read_text(encoding="utf-8"))
+            data = None
+            if cached is not None and self.load_cache:
+                data = read_entry(cached, key, lambda value, job=job: _valid(value, job))
+            if data is not None:
                 results[number] = Formatted(data["clusters"], [tuple(e) for e in data["entries"]])
                 self.stats["hits"] += 1
             else:
@@ -112,7 +126,7 @@ class Engine:
                 results[number] = result
                 cached = self._cache_file(key)
                 if cached is not None and result.error is None:
-                    write_atomic(cached, json.dumps({"clusters": result.clusters, "entries": result.entries}))
+                    write_entry(cached, key, {"clusters": result.clusters, "entries": result.entries})
         return results  # type: ignore[return-value]
 
     def _run(self, jobs: list[Job]) -> list[Formatted]:
@@ -128,8 +142,29 @@ class Engine:
     def _run_one(self, jobs: list[Job]) -> list[Formatted]:
         payload = build_payload(jobs)
         self.stats["processes"] += 1
-        out = pandoc.run([self.pandoc_path, "-f", str(LUA), "-t", str(LUA)], stdin=payload)
+        out = pandoc.run(
+            [self.pandoc_path, "-f", str(LUA), "-t", str(LUA)],
+            stdin=payload,
+            timeout=self.timeout,
+            memory=self.memory,
+        )
         return parse_output(out, jobs)
+
+
+def _valid(value, job: Job) -> bool:
+    """A cached result has the shape `format` returns: a string per cluster, (key, html) entries."""
+    if not isinstance(value, dict):
+        return False
+    clusters, entries = value.get("clusters"), value.get("entries")
+    return (
+        isinstance(clusters, list)
+        and len(clusters) == len(job.clusters)
+        and all(isinstance(c, str) for c in clusters)
+        and isinstance(entries, list)
+        and all(
+            isinstance(e, list) and len(e) == 2 and all(isinstance(part, str) for part in e) for e in entries
+        )
+    )
 
 
 def build_payload(jobs: list[Job]) -> str:

@@ -1,7 +1,12 @@
 """Settings of the citations plugin: each declared once in ``SETTINGS`` (checked at start-up by
 ``settings_schema``; the README's table is tested against it).
 
-A `.csl` path is relative to the content folder or the working directory. `.bib` is BibLaTeX (as
+A `.csl` path in `CITATIONS_STYLE` is relative to the content folder or the working directory (a
+settings file is Python code the site's developers review, so it may name any file). Content is not
+trusted that far: `citation-style:` metadata must name a shipped style or a `.csl` file inside the
+content folder, and every bibliography file (the folder's and `bibliography:` metadata) must lie
+inside the content folder after symlinks are resolved. A style must be independent (a dependent
+style would make pandoc fetch its parent from the network). `.bib` is BibLaTeX (as
 Zotero's Better BibTeX exports it; `.bibtex` for BibTeX), `.json` CSL-JSON, `.yaml` CSL-YAML; a key may
 be in one file only. Per-article metadata: `citation-style:` (as `CITATIONS_STYLE`) and
 `bibliography:` (comma-separated files, relative to the article or to the content folder; their
@@ -16,7 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from settings_schema import Setting, did_you_mean, folder, literal, optional, text
+from settings_schema import Setting, did_you_mean, folder, literal, optional, text, whole_number
 
 
 def _style(value, setting, settings) -> str | None:
@@ -59,8 +64,23 @@ SETTINGS = (
         optional(folder()),
     ),
     Setting("CITATIONS_LOCALE", "en-GB", 'CSL locale: dates, "and", "no date", quotation marks', text()),
+    Setting(
+        "CITATIONS_PANDOC_TIMEOUT",
+        120,
+        "seconds one pandoc process may run (wall clock) before it is stopped",
+        whole_number(1),
+    ),
+    Setting(
+        "CITATIONS_PANDOC_MEMORY",
+        2 * 1024**3,
+        "bytes of address space one pandoc process may use (`RLIMIT_AS`, 2 GiB)",
+        whole_number(64 * 1024**2),
+    ),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS}
+#: A bibliography is read at most this far: the site's one limit for content text files,
+#: CONTENT_MAX_FILE_BYTES (declared by plugins/contentguard, which refuses a larger file first).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 #: Metadata names (Pelican lower-cases metadata keys).
 META_STYLE = "citation-style"
@@ -77,8 +97,15 @@ def shipped_styles() -> list[str]:
     return sorted(p.stem for p in STYLES_DIR.glob("*.csl"))
 
 
-def resolve_style(value: str, search: list[Path] | tuple = ()) -> Path:
-    """A style name or path → an existing, well-formed CSL file (or :class:`CitationsConfigError`)."""
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, with every symlink resolved, lies inside `folder` (also resolved)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def resolve_style(value: str, search: list[Path] | tuple = (), confine: Path | None = None) -> Path:
+    """A style name or path → an existing, well-formed CSL file (or :class:`CitationsConfigError`).
+
+    `confine`: a path must lie inside this folder after symlinks are resolved (content metadata)."""
     value = str(value or "").strip()
     if not value:
         raise CitationsConfigError("empty citation style")
@@ -93,21 +120,36 @@ def resolve_style(value: str, search: list[Path] | tuple = ()) -> Path:
             )
         return path
     candidates = [Path(value)] if Path(value).is_absolute() else [Path(base) / value for base in search]
-    candidates.append(Path(value))
+    if confine is None:
+        candidates.append(Path(value))
+    elif not any(inside(path, confine) for path in candidates):
+        raise CitationsConfigError(
+            f"citation style '{value}' is outside the content folder; use a shipped style "
+            f"({', '.join(shipped_styles())}) or a .csl file inside the content folder"
+        )
     for path in candidates:
-        if path.is_file():
-            _check_csl(path)
+        if path.is_file() and (confine is None or inside(path, confine)):
+            _check_csl(path, value)
             return path.resolve()
     raise CitationsConfigError(f"citation style file not found: {value}")
 
 
-def _check_csl(path: Path) -> None:
+_CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+def _check_csl(path: Path, shown: str) -> None:
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
-        raise CitationsConfigError(f"{path}: not a CSL style (invalid XML: {exc})") from exc
+        raise CitationsConfigError(f"{shown}: not a CSL style (invalid XML: {exc})") from exc
     if not root.tag.endswith("style"):
-        raise CitationsConfigError(f"{path}: not a CSL style (root element <{root.tag}>)")
+        raise CitationsConfigError(f"{shown}: not a CSL style (root element <{root.tag}>)")
+    for link in root.iter(f"{_CSL_NS}link"):
+        if link.get("rel") == "independent-parent":
+            raise CitationsConfigError(
+                f"{shown}: a dependent style (its 'independent-parent' would be fetched from "
+                f"{link.get('href')!r}); use the independent parent style itself"
+            )
 
 
 @dataclass(frozen=True)
@@ -118,6 +160,10 @@ class Config:
     cache_path: Path | None
     locale: str
     content_path: Path
+    pandoc_timeout: float = DEFAULTS["CITATIONS_PANDOC_TIMEOUT"]
+    pandoc_memory: int = DEFAULTS["CITATIONS_PANDOC_MEMORY"]
+    max_bytes: int = MAX_FILE_BYTES  # CONTENT_MAX_FILE_BYTES: the one size limit of content files
+    load_cache: bool = True  # False with --ignore-cache (LOAD_CONTENT_CACHE = False)
 
 
 def read(settings: dict) -> Config:
@@ -129,6 +175,14 @@ def read(settings: dict) -> Config:
     locale = str(value["CITATIONS_LOCALE"] or "").strip()
     if not locale:
         raise CitationsConfigError("CITATIONS_LOCALE must be a locale such as 'en-GB'")
+    limits = {}
+    for name in ("CITATIONS_PANDOC_TIMEOUT", "CITATIONS_PANDOC_MEMORY"):
+        number = value[name]
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not number > 0:
+            raise CitationsConfigError(
+                f"{name} must be a positive number (default {DEFAULTS[name]!r}), not {number!r}"
+            )
+        limits[name] = number
     cache = value["CITATIONS_CACHE_PATH"]
     if cache is None and settings.get("CACHE_PATH"):
         cache = Path(settings["CACHE_PATH"]) / "citations"
@@ -139,4 +193,8 @@ def read(settings: dict) -> Config:
         cache_path=Path(cache).resolve() if cache else None,
         locale=locale,
         content_path=content,
+        pandoc_timeout=float(limits["CITATIONS_PANDOC_TIMEOUT"]),
+        pandoc_memory=int(limits["CITATIONS_PANDOC_MEMORY"]),
+        max_bytes=int(settings.get("CONTENT_MAX_FILE_BYTES", MAX_FILE_BYTES)),
+        load_cache=bool(settings.get("LOAD_CONTENT_CACHE", True)),
     )

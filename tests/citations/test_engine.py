@@ -101,3 +101,40 @@ def test_pandoc_missing_is_a_clear_error(monkeypatch):
     engine = Engine(None, pandoc_path="/nonexistent/pandoc")
     with pytest.raises(pandoc.PandocError, match="pip install pypandoc-binary"):
         engine.format([job()])
+
+
+def test_pandoc_stopped_by_the_time_limit_says_which_setting():
+    with pytest.raises(pandoc.PandocLimitError, match="CITATIONS_PANDOC_TIMEOUT = 1") as caught:
+        pandoc.run([pandoc.find_pandoc(), "lua", "-e", "while true do end"], timeout=1)
+    assert caught.value.limit == "time"
+
+
+def test_pandoc_stopped_by_the_memory_limit_says_which_setting():
+    grow = "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end"
+    with pytest.raises(pandoc.PandocLimitError, match="CITATIONS_PANDOC_MEMORY") as caught:
+        pandoc.run([pandoc.find_pandoc(), "lua", "-e", grow], timeout=60, memory=300 * 1024**2)
+    assert caught.value.limit == "memory"
+
+
+def test_the_engine_runs_pandoc_with_its_limits(tmp_path):
+    engine = Engine(tmp_path, timeout=0.01)
+    with pytest.raises(pandoc.PandocLimitError, match=r"stopped after 0\.01 s"):
+        engine.format([job()])
+
+
+def test_damaged_cache_entry_is_reformatted_and_ignore_cache_skips_reading(tmp_path, starts):
+    from citations import cachefiles
+
+    Engine(tmp_path).format([job()])
+    (cached,) = (tmp_path / "formatted").rglob("*.json")
+    good = cached.read_bytes()
+    cached.write_bytes(good[:-10])
+    cachefiles.DAMAGED.clear()
+    (result,) = Engine(tmp_path).format([job()])
+    assert "Hartvigsen" in result.clusters[0] and [cached] == cachefiles.DAMAGED
+    assert cached.read_bytes() == good  # rebuilt
+    cachefiles.DAMAGED.clear()
+    cached.write_bytes(b"garbage")
+    calls = len(starts)
+    Engine(tmp_path, load_cache=False).format([job()])
+    assert len(starts) == calls + 1 and cachefiles.DAMAGED == [] and cached.read_bytes() == good

@@ -48,3 +48,26 @@ def test_bad_article_style_is_a_diagnostic(tmp_path, messages):
         m.startswith(f"{source}:1: error: unknown citation style 'harvard-cite-them-rigth'")
         for m in messages()
     )
+
+
+def test_limits_have_defaults_and_must_be_positive(tmp_path):
+    config = settings.read({"PATH": str(tmp_path)})
+    assert (config.pandoc_timeout, config.pandoc_memory, config.max_bytes) == (120, 2 * 1024**3, 2 * 1024**2)
+    assert config.load_cache
+    assert not settings.read({"PATH": str(tmp_path), "LOAD_CONTENT_CACHE": False}).load_cache
+    for bad in (0, -1, "10", None, True):
+        with pytest.raises(CitationsConfigError, match="CITATIONS_PANDOC_TIMEOUT must be a positive number"):
+            settings.read({"PATH": str(tmp_path), "CITATIONS_PANDOC_TIMEOUT": bad})
+
+
+def test_a_confined_style_must_be_shipped_or_inside_the_folder(tmp_path):
+    content, outside = tmp_path / "content", tmp_path / "outside"
+    content.mkdir(), outside.mkdir()
+    (outside / "s.csl").write_bytes((settings.STYLES_DIR / "apa.csl").read_bytes())
+    (content / "link.csl").symlink_to(outside / "s.csl")
+    for value in ("../outside/s.csl", str(outside / "s.csl"), "link.csl"):
+        with pytest.raises(CitationsConfigError, match="outside the content folder; use a shipped style"):
+            settings.resolve_style(value, [content], confine=content)
+    assert settings.resolve_style("apa", [content], confine=content).name == "apa.csl"
+    (content / "mine.csl").write_bytes((settings.STYLES_DIR / "apa.csl").read_bytes())
+    assert settings.resolve_style("mine.csl", [content], confine=content) == content / "mine.csl"

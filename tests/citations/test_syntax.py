@@ -6,6 +6,7 @@ In the style of Python-Markdown's assertMarkdownRenders: input Markdown → exac
 from __future__ import annotations
 
 import json
+import time
 
 import markdown
 import pytest
@@ -196,3 +197,47 @@ def test_meta_extension_keeps_its_metadata():
     md.convert("Title: x\n\n[@a]")
     assert md.Meta["title"] == ["x"]
     assert json.loads(md.Meta[META_KEY][0])[0]["raw"] == "[@a]"
+
+
+def _cpu_seconds(source: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        md = markdown.Markdown(extensions=["extra", CitationExtension()])
+        started = time.process_time()
+        md.convert(source)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # each "[" used to be matched by rescanning the rest of the line, by this extension and by
+        # Python-Markdown's link processors (20 KB took 162 s)
+        lambda n: "[" * n + " [@a]",
+        lambda n: "[" * n + "x" + "]" * n,  # nested brackets without a key
+        lambda n: "[" * n + "@a" + "; y]" * n,  # every level has a key, none a key in its last part
+        lambda n: "@a [x; " * n,  # narrative citations with unclosed locators
+    ],
+    ids=["open-brackets", "nested", "nested-keys", "locators"],
+)
+def test_scanning_time_grows_linearly(make):
+    # 4x the input must cost about 4x the time; a quadratic scan costs 16x.
+    ratio = _cpu_seconds(make(8_000)) / _cpu_seconds(make(2_000))
+    assert ratio < 8, ratio
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[a [b] c](http://x) and [b](<y> 'T') and ![i](p.png)",
+        "[ref][id] and [id] and [Ref][] and ![img][id]\n\n[id]: http://z",
+        "[unclosed [x](http://a) [[y]](http://b) [z]",
+        "[a [b](http://c) d](http://e) ![[x] y](p.png) [q]: not a definition",
+    ],
+)
+def test_links_are_unchanged(source):
+    # The extension swaps Python-Markdown's link processors for twins with a linear bracket scan.
+    plain = markdown.Markdown(extensions=["extra"]).convert(source)
+    html, _ = convert(source, "extra")
+    assert html == plain
