@@ -1,7 +1,8 @@
 """XSS payloads in every field a writer fills without raw HTML, run in Chromium, with and without CSP.
 
-Each payload goes into an article's title, summary and tags, and into a bibliography entry (title,
-author, journal, note, URL) that the article cites. The build must accept them (they are data, not
+Each payload goes into an article's title and tags, and into a bibliography entry (title, author,
+journal, note, URL) that the article cites (a summary is Markdown: raw HTML there is refused by the
+build, tests/hostile/test_hostile_html.py). The build must accept them (they are data, not
 markup) and every page must render them inert: no script runs in Chromium (a payload calls
 ``alert('xss-N')``, so a run shows as a dialog), and no payload becomes an element, an ``on*=``
 attribute or a ``javascript:`` link in the HTML. The same pages are then loaded again with the
@@ -67,7 +68,7 @@ def _article(n: int, payload: str) -> str:
     tags = f"t{n} " + payload.replace(",", " ")  # a tag needs a word for its slug
     return (
         f"Title: {payload}\nSlug: xss-{n}\nDate: 2025-03-01\nCategory: Back pain\nTags: {tags}, xss\n"
-        f"Summary: {payload}\nAuthor: alex-example\nReviewed_by: sam-sample\nReviewed: 2026-11-02\n\n"
+        "Summary: A hostile page.\nAuthor: alex-example\nReviewed_by: sam-sample\nReviewed: 2026-11-02\n\n"
         f"A page that cites a hostile bibliography entry [@xss{n}].\n"
     )
 
@@ -129,7 +130,7 @@ def test_no_payload_becomes_markup(hostile_site):
     for rel in _pages(hostile_site):
         soup = BeautifulSoup((hostile_site / rel).read_text(encoding="utf-8"), "html.parser")
         for tag in soup.find_all(True):
-            if tag.name in ("iframe", "object", "embed", "base", "marquee", "math", "video", "details"):
+            if tag.name in ("iframe", "object", "embed", "base", "marquee", "math", "video"):
                 found.append(f"{rel}: <{tag.name}>")
             if tag.name == "meta" and tag.get("http-equiv"):
                 found.append(f"{rel}: <meta http-equiv>")
