@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import re
-
 from pelican import signals
 
 import demo_values
 import diagnostics
 import settings_schema
+from frontmatter.core import field_line
 
 from . import config as config_module
 from .identity import clinic_jsonld, opening_hours
@@ -29,7 +28,6 @@ from .syntax import BookingExtension, ends_with_marker, markers, replace
 
 CHECK = "booking"
 COMPONENT = "components/book_now.html"
-_HEADER_LINE = re.compile(r"^\s*booking\s*:", re.I)
 
 
 class _Build:
@@ -68,27 +66,13 @@ def _generator_init(generator) -> None:
         _build.env = generator.env
 
 
-def _metadata_line(path: str) -> int | None:
-    """The line of the `booking:` field in the file's header."""
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            for number, text in enumerate(fh, 1):
-                if not text.strip():
-                    return None
-                if _HEADER_LINE.match(text):
-                    return number
-    except OSError:
-        pass
-    return None
-
-
 def _content_init(content) -> None:
     html = getattr(content, "_content", None)
     if _build.config is None or not isinstance(html, str) or not content.source_path:
         return
     value = content.metadata.get("booking")
     found = markers(html)
-    line = _metadata_line(content.source_path) if value else None
+    line = field_line(content.source_path, "booking") if value else None
     page = resolve(_build.config, value, line, found, ends_with_marker(html))
     for line, message in page.problems:
         diagnostics.error(content.source_path, line, message, check=CHECK)

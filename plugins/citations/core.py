@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import diagnostics
+from frontmatter.core import field_line
 
 from . import bibliography as bibmod
 from . import cachefiles, pandoc, render
@@ -40,21 +40,6 @@ def _line(path: str, *needles: str) -> int | None:
     return None
 
 
-def header_line(path: str, name: str) -> int | None:
-    """The line of the `name:` field in the header of the file at `path` (any capitalisation)."""
-    field = re.compile(rf"\s*{re.escape(name)}\s*:", re.I)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for number, text in enumerate(fh, 1):
-                if not text.strip():
-                    return None  # the end of the header
-                if field.match(text):
-                    return number
-    except OSError:
-        pass
-    return None
-
-
 def _article_bibliography(doc: Document, config: Config) -> tuple[list[Path], list[str]]:
     """The article's own bibliography files, and the names refused or not found (reported here)."""
     paths, failed = [], []
@@ -62,7 +47,7 @@ def _article_bibliography(doc: Document, config: Config) -> tuple[list[Path], li
         name = name.strip()
         if not name:
             continue
-        line = header_line(doc.source_path, "bibliography")
+        line = field_line(doc.source_path, "bibliography")
         candidates = [Path(doc.source_path).parent / name, config.content_path / name]
         if not any(inside(p, config.content_path) for p in candidates):
             diagnostics.error(
@@ -116,7 +101,7 @@ def _style(doc: Document, config: Config) -> Path:
             doc.style, [Path(doc.source_path).parent, config.content_path], confine=config.content_path
         )
     except CitationsConfigError as exc:
-        diagnostics.error(doc.source_path, header_line(doc.source_path, "citation-style"), str(exc), CHECK)
+        diagnostics.error(doc.source_path, field_line(doc.source_path, "citation-style"), str(exc), CHECK)
         return config.style
 
 

@@ -7,7 +7,6 @@ only connects them to Pelican's signals and reports through the shared diagnosti
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -17,6 +16,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Author
 
 import diagnostics
+from frontmatter.core import field_line
 from pelican_content import all_contents, forget_memoized
 
 from . import cards, citelint, jsonld, readability
@@ -68,21 +68,6 @@ def initialized(pelican) -> None:
 # --- reading each file ----------------------------------------------------------------------
 
 
-def _find(source: str, field: str) -> int | None:
-    """The line of metadata `field` in the header of `source` (case-insensitive key)."""
-    pattern = re.compile(rf"^{re.escape(field)}\s*:", re.I)
-    try:
-        with open(source, encoding="utf-8-sig") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    return None  # the header ends at the first blank line
-                if pattern.match(line):
-                    return number
-    except OSError:
-        pass
-    return None
-
-
 def _production(settings: dict, content) -> bool:
     return settings.get("SITE_ENV") == "production" and getattr(content, "status", "") != "draft"
 
@@ -98,7 +83,7 @@ def _resolve_authors(content, people, settings) -> tuple:
         if person is None:
             diagnostics.error(
                 content.source_path,
-                _find(content.source_path, field),
+                field_line(content.source_path, field),
                 unknown_person_message(field, author.name, people),
                 CHECK,
             )
@@ -132,7 +117,7 @@ def content_object_init(content) -> None:
         severity = problem.severity
         if severity == ADVISORY:
             severity = diagnostics.ERROR if _production(settings, content) else diagnostics.WARNING
-        line = _find(content.source_path, problem.field) if problem.field else 1
+        line = field_line(content.source_path, problem.field) if problem.field else 1
         diagnostics.report(content.source_path, line, severity, problem.message, CHECK)
     _lint_citations(content, settings)
 

@@ -89,6 +89,22 @@ def header(text: str) -> list[tuple[int, str, str]]:
     return entries
 
 
+def field_line(path, key: str) -> int | None:
+    """The line of metadata field `key` (any capitalisation) in the header of the file at `path`, as
+    :func:`header` reads it; None when the header has no such field or the file cannot be read."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            lines = []
+            for line in fh:  # the header only: up to the first blank line
+                if not line.strip() and lines:
+                    break
+                lines.append(line)
+    except OSError:
+        return None
+    key = key.lower()
+    return next((number for number, name, _ in header("".join(lines)) if name == key), None)
+
+
 def unfilled(text: str) -> set[str]:
     """Fields whose value still starts with TODO (the title is never dropped: it is required)."""
     return {key for _, key, value in header(text) if key != "title" and value.upper().startswith("TODO")}

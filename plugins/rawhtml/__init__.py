@@ -11,11 +11,10 @@ Other plugins' Markdown extensions report through the same placeholders
 
 from __future__ import annotations
 
-import re
-
 from pelican import signals
 
 import diagnostics
+from frontmatter.core import field_line
 
 from .core import MARK, take_problems
 from .syntax import RawHtmlExtension
@@ -25,21 +24,6 @@ def _initialized(pelican) -> None:
     extensions = pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
     if not any(isinstance(ext, RawHtmlExtension) for ext in extensions):
         extensions.append(RawHtmlExtension())
-
-
-def _header_line(path: str, field: str) -> int | None:
-    """The line of metadata `field` in the file's header (case-insensitive)."""
-    pattern = re.compile(rf"^{re.escape(field)}\s*:", re.I)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            for number, text in enumerate(fh, 1):
-                if not text.strip():
-                    return None
-                if pattern.match(text):
-                    return number
-    except OSError:
-        pass
-    return None
 
 
 def _content_init(content) -> None:
@@ -58,7 +42,7 @@ def _content_init(content) -> None:
         if isinstance(value, str) and MARK in value:
             value, problems = take_problems(value)
             for _line, message, check in problems:
-                diagnostics.error(path, _header_line(path, field), f"in '{field}:': {message}", check=check)
+                diagnostics.error(path, field_line(path, field), f"in '{field}:': {message}", check=check)
             content.metadata[field] = value
             if field == "summary" and isinstance(getattr(content, "_summary", None), str):
                 content._summary = take_problems(content._summary)[0]
