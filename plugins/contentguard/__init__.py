@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.paginator import Paginator
 
 import diagnostics
-from frontmatter.core import header
+from frontmatter.core import field_line
 from pelican_content import all_contents
 
 from .outputs import Output, check, reserved_folders
@@ -166,22 +166,13 @@ def _content_output(obj) -> Output:
     return Output(obj.save_as, rel, obj.source_path, "title", cause, "the title, or set 'Slug:'", obj.slug)
 
 
-def _line(out: Output) -> int | None:
-    """The header line of the field that decided `out` (read only for the few outputs in trouble)."""
-    try:
-        entries = header(Path(out.source).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((line for line, name, _ in entries if name == out.field), None)
-
-
 def _check_outputs(generators) -> None:
     generators = list(generators)
     settings = generators[0].settings
     contents = [_content_output(obj) for obj in all_contents(generators) if getattr(obj, "save_as", "")]
     problems = check(contents, _other_outputs(generators, settings), _reserved(settings))
     for out, message in problems:
-        diagnostics.error(out.source, _line(out), message, CHECK)
+        diagnostics.error(out.source, field_line(out.source, out.field), message, CHECK)
     if problems:
         raise diagnostics.ReportedError(problems[0][0].source, "two sources would write one file")
 

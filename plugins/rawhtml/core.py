@@ -2,10 +2,12 @@
 
 Pure Python (nh3 and the standard library); no Markdown, no Pelican.
 
-The site is served without a Content-Security-Policy, so anything a writer types that a browser
-runs (``<script>``, ``<iframe srcdoc>``, an ``onclick=`` attribute, a ``javascript:`` link) would run
-on the clinic's pages. Articles may hold only a few inline elements that Markdown has no syntax
-for (:data:`ALLOWED`); everything else is reported with what to use instead.
+The s3 target serves the site without a Content-Security-Policy unless a CDN adds one (nginx on
+the ssh target sends one), so anything a writer types that a browser runs (``<script>``,
+``<iframe srcdoc>``, an ``onclick=`` attribute, a ``javascript:`` link) could run on the clinic's
+pages: the build is the one barrier that holds on every target. Articles may hold only a few
+inline elements that Markdown has no syntax for (:data:`ALLOWED`); everything else is reported
+with what to use instead.
 
 Two layers, so that neither a gap in our own reading of a fragment nor one in nh3's can let
 markup through:
