@@ -127,8 +127,8 @@ def test_every_page_type_passes_axe_at_320_px(site, base, phone, scheme):
 def test_the_first_screen_is_for_the_title_and_book_now_fits_one_line(base, phone):
     page = phone(360)
     page.goto(base + ARTICLE)
-    title_top = page.get_by_role("heading", level=1).bounding_box()["y"]
-    assert title_top < 812 * 0.3, f"the title starts {title_top:.0f} px down a 812 px screen"
+    header = page.locator("header.site-header").bounding_box()["height"]
+    assert header <= 812 * 0.21, f"header and navigation take {header:.0f} px of a 812 px screen"
     cta = page.locator(".site-header .action-link__text")
     assert cta.evaluate("e => e.getClientRects().length") == 1
     line = cta.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || e.offsetHeight")
@@ -188,9 +188,16 @@ def test_care_card_levels_differ_in_dark_mode(phone):
         page.set_content(f"<style>{css}</style><main>{cards}</main>")
         looks = page.evaluate(
             """() => [...document.querySelectorAll('.care-card')].map(c => { const s = getComputedStyle(c);
-              return [s.backgroundColor, s.borderTopWidth, s.borderLeftWidth].join(' '); })"""
+              return {bg: s.backgroundColor.match(/\\d+/g).slice(0, 3).map(Number),
+                      border: parseFloat(s.borderLeftWidth)}; })"""
         )
-        assert len(set(looks)) == 3, (scheme, looks)
+        immediate, urgent, non_urgent = looks
+        # Not by hue alone: the immediate card's border is at least twice the urgent card's ...
+        assert immediate["border"] >= 2 * urgent["border"], (scheme, looks)
+        # ... and its background stands apart from the urgent card's (which is the page's).
+        distance = sum(abs(a - b) for a, b in zip(immediate["bg"], urgent["bg"], strict=True))
+        assert distance >= 60, (scheme, looks)
+        assert urgent != non_urgent, (scheme, looks)
 
 
 def test_the_booking_page_shows_opening_hours(site):
