@@ -70,6 +70,8 @@ ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", ".gitkeep"]
+# Only Markdown: HTML and reStructuredText pages would be published unchecked (contentguard refuses them).
+READERS = {"rst": None, "html": None, "htm": None}
 ARTICLE_EXCLUDES = ["references"]
 PAGE_EXCLUDES = ["references"]
 DEFAULT_DATE_FORMAT = "%-d %B %Y"

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -52,6 +53,9 @@ def _limits(settings) -> Limits:
 
 def _scan_content(pelican) -> None:
     """Stop the build before anything in content/ is read when something there is unsafe to read."""
+    # Connected here, after every plugin's register(): the images plugin reports pictures that
+    # leave content/ with their line first, and this check sees only the links left over.
+    signals.page_generator_finalized.connect(_confine_static_links)
     settings = pelican.settings
     limits = _limits(settings)
     findings = scan(
@@ -70,6 +74,35 @@ def _scan_content(pelican) -> None:
         raise diagnostics.ReportedError(
             settings["PATH"], "the content folder has files the build cannot read"
         )
+
+
+def _confine_static_links(generator) -> None:
+    """A file linked with {static} or {attach} is copied into the site: one outside content/ (say
+    `{static}/../pelicanconf.py`) is never copied, and is an error at its article's line."""
+    links = generator.context.get("static_links")
+    root = os.path.realpath(generator.settings["PATH"])
+    outside = {p for p in links or () if not _inside(root, os.path.join(root, p))}
+    if not outside:
+        return
+    links.difference_update(outside)
+    contents = [*generator.context.get("articles", ()), *generator.context.get("drafts", ())]
+    contents += [*generator.context.get("pages", ()), *generator.context.get("hidden_pages", ())]
+    contents += list(generator.context.get("draft_pages", ()))
+    for obj in contents:
+        for path in sorted(obj.get_static_links() & outside):
+            diagnostics.error(
+                obj.source_path,
+                diagnostics.line_of(obj.source_path, os.path.basename(path)),
+                f"the link to '{path}' leaves the content folder: a file linked with {{static}} or "
+                "{attach} is published with the site, so it must be inside content/; copy it there "
+                "and link to the copy",
+                CHECK,
+            )
+
+
+def _inside(root: str, path: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root + os.sep)
 
 
 # --- output paths ----------------------------------------------------------------------------

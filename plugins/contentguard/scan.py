@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,20 @@ TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {
     ".yml",
     ".csl",
 }
+
+
+#: What may sit outside STATIC_PATHS: Markdown sources, bibliographies and CSL styles.
+SOURCE_SUFFIXES = MARKDOWN_SUFFIXES | {".bib", ".bibtex", ".json", ".yaml", ".yml", ".csl"}
+#: What may sit in STATIC_PATHS (copied to the site as it is, served from the clinic's address).
+STATIC_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".pdf", ".ico"})
+_PELICAN_MARKUP = {".rst", ".html", ".htm"}
+#: In an SVG, what a browser would run or fetch: script, event handlers, javascript: URLs, HTML
+#: islands, and links to anything but the picture's own #ids (or inline data: images).
+_SVG_ACTIVE = re.compile(
+    rb"<\s*script|<\s*foreignobject|<\s*iframe|<\s*embed|<\s*object|\bon[a-z]+\s*=|javascript:"
+    rb"|\bhref\s*=\s*[\"']?\s*(?!#|data:image/)[^\"'\s>]",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,21 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
             )
         ]
     suffix = path.suffix.lower()
+    if problem := _kind_problem(suffix, is_static):
+        return [Finding(path, None, problem)]
+    if is_static and suffix == ".svg":
+        data = _read_regular(path, limit) or b""
+        if match := _SVG_ACTIVE.search(data):
+            found = match.group(0).decode("ascii", "replace").strip()
+            return [
+                Finding(
+                    path,
+                    data.count(b"\n", 0, match.start()) + 1,
+                    f"an SVG picture with script or links in it ('{found}'): opened on its own it would "
+                    "run on the clinic's address; export it again as a plain SVG (Inkscape: Save As, "
+                    "Plain SVG) or as a PNG",
+                )
+            ]
     if is_static or suffix not in TEXT_SUFFIXES:
         return []
     try:
@@ -165,6 +195,30 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
             data, markdown=suffix in MARKDOWN_SUFFIXES, max_nesting=limits.nesting
         )
     ]
+
+
+def _kind_problem(suffix: str, is_static: bool) -> str | None:
+    """Why a file of this type may not be in this part of the content folder, or None."""
+    if is_static:
+        if suffix in STATIC_SUFFIXES:
+            return None
+        return (
+            f"a '{suffix or 'no extension'}' file among the pictures: everything here is published as it "
+            "is, from the clinic's address, so only pictures and PDFs may be here "
+            f"({', '.join(sorted(STATIC_SUFFIXES))}); delete it or move it out of content/"
+        )
+    if suffix in SOURCE_SUFFIXES:
+        return None
+    if suffix in _PELICAN_MARKUP:
+        return (
+            f"a '{suffix}' page: the site publishes articles and pages only from Markdown, where every "
+            "line is checked (HTML and reStructuredText would be published unchecked, include files "
+            "and all); write it as a .md file"
+        )
+    return (
+        f"not a Markdown file ('{suffix or 'no extension'}'): the build would skip it without a word; "
+        "save the text as a .md file (docs/writing.md), or move the file out of content/"
+    )
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:

@@ -18,6 +18,12 @@ SETTINGS = (
         whole_number(1),
     ),
     Setting(
+        "CONTENT_MAX_READ_SECONDS",
+        10,
+        "longest time reading one Markdown file may take (a line of thousands of `[x](` or `<`)",
+        whole_number(1),
+    ),
+    Setting(
         "CONTENT_MAX_NESTING",
         20,
         "deepest nesting of blockquotes (`>`) and lists in Markdown",

@@ -7,6 +7,9 @@ reader so each of those becomes one diagnostic naming the file, the line and the
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from pathlib import Path
 
 from pelican import signals
@@ -14,6 +17,30 @@ from pelican import signals
 import diagnostics
 
 from .core import FIELDS, INTERNAL_FIELDS, check_header, unfilled
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Stop reading one file after `seconds` (a SIGALRM timer; only where signals can be caught:
+    the main thread, as in every build and the live preview)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _strict(reader_class):
@@ -34,8 +61,22 @@ def _strict(reader_class):
                 )
             if any(problem.severity == "error" for problem in problems):
                 raise diagnostics.ReportedError(source_path)
+            seconds = self.settings.get("CONTENT_MAX_READ_SECONDS", 10)
             try:
-                content, metadata = super().read(source_path)
+                with _time_limit(seconds):
+                    content, metadata = super().read(source_path)
+            except _TooSlow:
+                # Python-Markdown's link and inline-HTML patterns rescan a line for every '[x](' or
+                # '<': a line of thousands of them takes minutes. No real article comes near this.
+                diagnostics.error(
+                    source_path,
+                    None,
+                    f"reading this file took more than {seconds:g} s (CONTENT_MAX_READ_SECONDS), which no "
+                    "article needs: the Markdown reader slows down on a very long line full of '[', "
+                    "'](' or '<'; split that line into paragraphs or delete what was pasted",
+                    "frontmatter",
+                )
+                raise diagnostics.ReportedError(source_path) from None
             except RecursionError:
                 # Python-Markdown recurses once per level of nesting (lists, emphasis ...).
                 diagnostics.error(

@@ -176,6 +176,17 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
             )
             continue
         problems.extend(Problem(line, message) for message in _value_problems(key, value))
+    values = {key: value for _, key, value in entries}
+    if values.get("status", "").lower() == "draft":
+        for key in ("save_as", "url"):
+            if key in seen:
+                problems.append(
+                    Problem(
+                        seen[key],
+                        f"'{key}:' on a draft would publish it at that address even though it is a "
+                        f"draft; remove the '{key.capitalize()}:' line until the page is published",
+                    )
+                )
     for key in REQUIRED.get(kind, ()):
         if key not in seen:
             hint = (

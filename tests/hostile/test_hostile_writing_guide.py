@@ -66,6 +66,9 @@ ARTICLES = {
     "a31-marker.md": "Title: Marker\n" + HEAD + '\n<!--clinical:care-card {"type": "urgent"}-->\n',
     "a32-indent.md": "Title: Indent\n" + HEAD + '\n!!! urgent "Call 111 if:"\n  - numb legs\n',
     "a33-emptycard.md": "Title: Empty card\n" + HEAD + '\n!!! urgent "Call 111 if:"\n\nText after.\n',
+    "a35-draftsave.md": "Title: Draft address\n" + HEAD + "Status: draft\nSave_as: secret.html\n\nText.\n",
+    "a36-slow.md": "Title: Slow\n" + HEAD + "\n" + "[x](" * 10_000 + "\n",
+    "a37-staticout.md": "Title: Static out\n" + HEAD + "\n[Notes]({static}/../notes.pdf)\n",
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"
@@ -139,7 +142,7 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
 
     # 1. Mistakes in headers, markup, cards, booking, people and reviews: all reported by one build.
     late = ("a14-key.md", "a15-outside.md", "a20-alt.md", "a21-missing.md", "a22-imgout.md")
-    late += ("a23-broken.md", "a24-huge.md")
+    late += ("a23-broken.md", "a24-huge.md", "a36-slow.md", "a37-staticout.md")
     first = articles(*(n for n in ARTICLES if n not in late))
     first |= {f"content/pages/{name}": text for name, text in PAGES.items()}
     out.append(sandbox(first).build("-e", PEOPLE).stderr)
@@ -151,7 +154,9 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
         "content/images/pano.jpg": _huge_png(8000, 6000),
         "content/articles/2025-03-01-stars.md": f"Title: Stars\n{HEAD}\n{'*' * 5000}x{'*' * 5000}\n",
     }
-    out.append(sandbox(articles(*(n for n in late if n != "a15-outside.md")) | pictures).build().stderr)
+    pictures["notes.pdf"] = b"%PDF-1.4 outside the content folder"
+    second = sandbox(articles(*(n for n in late if n != "a15-outside.md")) | pictures)
+    out.append(second.build("-e", "CONTENT_MAX_READ_SECONDS=2").stderr)
     # 3. Bibliographies that must never reach pandoc.
     cycle = "@article{a1, crossref={b1}, title={A}}\n\n@article{b1, crossref={a1}, title={B}}\n"
     out.append(sandbox({"content/references/cycle.bib": cycle} | articles("a15-outside.md")).build().stderr)
@@ -162,6 +167,9 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
             "content/articles/2025-03-01-latin.md": "Title: Caf\u00e9\n\nText.\n".encode("latin-1"),
             "content/articles/2025-03-01-nul.md": "Title: Nul\n\nText\0 here.\n",
             "content/articles/2025-03-01-deep.md": "Title: Deep\n\n" + ">" * 2000 + " deep\n",
+            "content/articles/knee.txt": "Title: Knee\n\nText.\n",
+            "content/images/x.html": "<p>Not a picture</p>",
+            "content/images/x.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         }
     )
     (box.project / "content" / "images" / "passwd").symlink_to("/etc/passwd")
