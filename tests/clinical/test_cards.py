@@ -194,21 +194,24 @@ LIST = "    - numb legs\n    - a fever\n"
         (
             "!!! urgent 'Don't wait if'\n" + LIST,
             1,
-            'in single quotes), so it would show as plain text, with no card around the lines under it; write it as: !!! urgent "Don\'t wait if"',
+            "in single quotes), so it would show as plain text, with no card around the lines under it; "
+            'write it as: !!! urgent "Don\'t wait if"',
         ),
         ('!! urgent "Call 111 if:"\n' + LIST, 1, "it starts with 2 '!' instead of 3"),
         ('!!!! urgent "Call 111 if:"\n' + LIST, 1, "it starts with 4 '!' instead of 3"),
         (
             '!!! urgent "Contact GP":\n' + LIST,
             1,
-            'text after the closing quote), so it would show as plain text, with no card around the lines under it; write it as: !!! urgent "Contact GP:"',
+            "text after the closing quote), so it would show as plain text, with no card around the lines "
+            'under it; write it as: !!! urgent "Contact GP:"',
         ),
         ('!!! urgent "Call 111" today\n' + LIST, 1, 'write it as: !!! urgent "Call 111 today"'),
         ('!!! urgent "Call 111 if:\n' + LIST, 1, "no closing quote"),
         (
             "!!! urgent Call 111 if:\n" + LIST,
             1,
-            'the heading is not in quotes), so it would show as plain text, with no card around the lines under it; write it as: !!! urgent "Call 111 if:"',
+            "the heading is not in quotes), so it would show as plain text, with no card around the lines "
+            'under it; write it as: !!! urgent "Call 111 if:"',
         ),
         ('  !!! urgent "Call 111 if:"\n' + LIST, 1, "it is indented by 2 spaces"),
         ('!!!  urgent "Call 111 if:"\n' + LIST, 1, "more than one space after '!!!'"),
