@@ -66,6 +66,10 @@ ARTICLES = {
     "a31-marker.md": "Title: Marker\n" + HEAD + '\n<!--clinical:care-card {"type": "urgent"}-->\n',
     "a32-indent.md": "Title: Indent\n" + HEAD + '\n!!! urgent "Call 111 if:"\n  - numb legs\n',
     "a33-emptycard.md": "Title: Empty card\n" + HEAD + '\n!!! urgent "Call 111 if:"\n\nText after.\n',
+    "a35-curly.md": "Title: Curly\n" + HEAD + "\n!!! urgent \u201cCall 111 if:\u201d\n    - numb legs\n",
+    "a36-unquoted.md": "Title: Unquoted\n" + HEAD + "\n!!! urgent Call 111 if\n    - numb legs\n",
+    "a37-type.md": "Title: Type\n" + HEAD + '\n!!! urgnet "Call 111 if:"\n    - numb legs\n',
+    "a38-code.md": "Title: Code\n" + HEAD + '\n!!! urgent "Call 111 if:"\n        - numb legs\n',
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"
