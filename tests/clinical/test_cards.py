@@ -30,10 +30,11 @@ def test_each_card_type_is_marked_with_its_heading_and_body():
         ]
 
 
-def test_other_admonitions_stay_as_they_are():
-    html = to_html('!!! warning "Careful"\n    Body.\n')
+def test_other_admonitions_are_not_made_cards_and_are_reported():
+    html, found = take_problems(to_html('!!! warning "Careful"\n    Body.\n'))
     assert fill(html, record) == (html, [])
     assert html.startswith('<div class="admonition warning">')
+    assert [(line, "'warning' is not a type of box" in msg) for line, msg, _ in found] == [(1, True)]
 
 
 def test_the_card_heading_fits_the_outline_and_nested_cards_go_one_deeper():
@@ -168,6 +169,129 @@ def test_the_2_space_card_of_issue_14_no_longer_renders_an_empty_card():
     html, cards = fill(html, record)
     assert cards == []  # an empty card is never handed to the template (it would print "None")
     assert "<li>numb legs</li>" in html
+
+
+# --- a `!!` line Markdown would not read as the card the writer meant is an error at its line ----------
+
+LIST = "    - numb legs\n    - a fever\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "says"),
+    [
+        (
+            "!!! urgent \u201cContact your GP or 111 today if\u201d\n" + LIST,
+            1,
+            "(the heading is in curly quotes), so it would show as plain text, with no card around the "
+            'lines under it; write it as: !!! urgent "Contact your GP or 111 today if"',
+        ),
+        (
+            "Text.\n\n!!! urgent \u2018Contact your GP today if\u2019\n" + LIST,
+            3,
+            "curly quotes), so it would show as plain text, with no card around the lines under it; "
+            'write it as: !!! urgent "Contact your GP today if"',
+        ),
+        (
+            "!!! urgent 'Don't wait if'\n" + LIST,
+            1,
+            "in single quotes), so it would show as plain text, with no card around the lines under it; "
+            'write it as: !!! urgent "Don\'t wait if"',
+        ),
+        ('!! urgent "Call 111 if:"\n' + LIST, 1, "it starts with 2 '!' instead of 3"),
+        ('!!!! urgent "Call 111 if:"\n' + LIST, 1, "it starts with 4 '!' instead of 3"),
+        (
+            '!!! urgent "Contact GP":\n' + LIST,
+            1,
+            "text after the closing quote), so it would show as plain text, with no card around the lines "
+            'under it; write it as: !!! urgent "Contact GP:"',
+        ),
+        ('!!! urgent "Call 111" today\n' + LIST, 1, 'write it as: !!! urgent "Call 111 today"'),
+        ('!!! urgent "Call 111 if:\n' + LIST, 1, "no closing quote"),
+        (
+            "!!! urgent Call 111 if:\n" + LIST,
+            1,
+            "the heading is not in quotes), so it would show as plain text, with no card around the lines "
+            'under it; write it as: !!! urgent "Call 111 if:"',
+        ),
+        ('  !!! urgent "Call 111 if:"\n' + LIST, 1, "it is indented by 2 spaces"),
+        ('!!!  urgent "Call 111 if:"\n' + LIST, 1, "more than one space after '!!!'"),
+        (
+            "!!! \u201cCall 111 if:\u201d\n" + LIST,
+            1,
+            '!!! type "Call 111 if:" (the types are immediate, urgent, non-urgent, note, key-points)',
+        ),
+        (
+            "!!! urgent Contact your GP or 111 today if\n" + LIST,
+            1,
+            "the words after '!!! urgent' are not in quotes, so Markdown takes them for style names, and "
+            "the card would be headed just 'Urgent'; put the heading in straight double quotes: "
+            '!!! urgent "Contact your GP or 111 today if"',
+        ),
+        (
+            '!!! urgent today "Call 111 if:"\n' + LIST,
+            1,
+            'straight double quotes: !!! urgent "today Call 111 if:"',
+        ),
+        (
+            '!!! urgnet "Call 111 today if:"\n' + LIST,
+            1,
+            "'urgnet' is not a type of box (did you mean 'urgent'?), so it would show as a plain box "
+            "without a care card's colour or the label a screen reader reads; the types are immediate, "
+            'urgent, non-urgent, note, key-points; write it as: !!! urgent "Call 111 today if:"',
+        ),
+        ('!!! Immediate "Call 999 if:"\n' + LIST, 1, "(did you mean 'immediate'?)"),
+        ('!!! nonurgent "See a physio if:"\n' + LIST, 1, "(did you mean 'non-urgent'?)"),
+        ('!!! tip "Try this"\n' + LIST, 1, 'key-points; write it as: !!! type "Try this"'),
+        (
+            '!!! urgent "Call 111 if:"\n        - numb legs\n        - a fever\n',
+            1,
+            "line 2 is indented by 8 spaces, so Markdown shows the '!!! urgent' box's text as code (grey "
+            "fixed-width text, not a list); indent the first line of the box's text by exactly 4 spaces "
+            '("    - numb legs")',
+        ),
+        ('!!! note "N"\n            Text.\n', 1, "line 2 is indented by 12 spaces"),
+        (
+            '!!! note "Outer"\n    Text.\n\n    !!! urgent \u201cInner\u201d\n    - numb legs\n',
+            4,
+            'write it as: !!! urgent "Inner"',
+        ),
+    ],
+)
+def test_a_heading_markdown_would_misread_is_an_error_at_its_line(source, line, says):
+    found = problems(source)
+    assert [(ln, says in msg) for ln, msg in found] == [(line, True)], found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '!!!urgent "Call 111 if:"\n' + LIST,
+        '!!! urgent "Call 111 if:"   \n' + LIST,
+        "!!! urgent\n" + LIST,
+        '!!! urgent "He said "now""\n' + LIST,
+        '!!! urgent "Call 111 if:"\n    - numb legs\n\n            code after a list item is fine\n',
+        "Wow!! Text.\n\n    !! indented code\n",
+        "```\n!! urgent \u201cquoted\u201d\n```\n",
+    ],
+)
+def test_headings_markdown_reads_as_cards_are_fine(source):
+    assert problems(source) == []
+
+
+def test_each_rejected_heading_really_is_misread_by_markdown():
+    """The premise of each error: without the check, the page has no urgent card (or a wrong one)."""
+    for source in [
+        "!!! urgent \u201cCall 111 if\u201d\n" + LIST,
+        '!! urgent "Call 111 if"\n' + LIST,
+        '!!! urgent "Call 111":\n' + LIST,
+        '!!! urgnet "Call 111"\n' + LIST,
+    ]:
+        _html, cards = fill(take_problems(to_html(source))[0], record)
+        assert cards == [], source
+    _html, cards = fill(take_problems(to_html("!!! urgent Call 111 if\n" + LIST))[0], record)
+    assert [c["heading"] for c in cards] == ["Urgent"]
+    html = take_problems(to_html('!!! urgent "Call 111"\n        - numb legs\n'))[0]
+    assert "<pre><code>- numb legs" in html
 
 
 # --- marker data is checked before it reaches the template -----------------------------------------

@@ -66,9 +66,13 @@ ARTICLES = {
     "a31-marker.md": "Title: Marker\n" + HEAD + '\n<!--clinical:care-card {"type": "urgent"}-->\n',
     "a32-indent.md": "Title: Indent\n" + HEAD + '\n!!! urgent "Call 111 if:"\n  - numb legs\n',
     "a33-emptycard.md": "Title: Empty card\n" + HEAD + '\n!!! urgent "Call 111 if:"\n\nText after.\n',
-    "a35-draftsave.md": "Title: Draft address\n" + HEAD + "Status: draft\nSave_as: secret.html\n\nText.\n",
-    "a36-slow.md": "Title: Slow\n" + HEAD + "\n" + "[x](" * 10_000 + "\n",
-    "a37-staticout.md": "Title: Static out\n" + HEAD + "\n[Notes]({static}/../notes.pdf)\n",
+    "a35-curly.md": "Title: Curly\n" + HEAD + "\n!!! urgent \u201cCall 111 if:\u201d\n    - numb legs\n",
+    "a36-unquoted.md": "Title: Unquoted\n" + HEAD + "\n!!! urgent Call 111 if\n    - numb legs\n",
+    "a37-type.md": "Title: Type\n" + HEAD + '\n!!! urgnet "Call 111 if:"\n    - numb legs\n',
+    "a38-code.md": "Title: Code\n" + HEAD + '\n!!! urgent "Call 111 if:"\n        - numb legs\n',
+    "a39-draftsave.md": "Title: Draft address\n" + HEAD + "Status: draft\nSave_as: secret.html\n\nText.\n",
+    "a40-slow.md": "Title: Slow\n" + HEAD + "\n" + "[x](" * 10_000 + "\n",
+    "a41-staticout.md": "Title: Static out\n" + HEAD + "\n[Notes]({static}/../notes.pdf)\n",
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"
@@ -142,7 +146,7 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
 
     # 1. Mistakes in headers, markup, cards, booking, people and reviews: all reported by one build.
     late = ("a14-key.md", "a15-outside.md", "a20-alt.md", "a21-missing.md", "a22-imgout.md")
-    late += ("a23-broken.md", "a24-huge.md", "a36-slow.md", "a37-staticout.md")
+    late += ("a23-broken.md", "a24-huge.md", "a40-slow.md", "a41-staticout.md")
     first = articles(*(n for n in ARTICLES if n not in late))
     first |= {f"content/pages/{name}": text for name, text in PAGES.items()}
     out.append(sandbox(first).build("-e", PEOPLE).stderr)
