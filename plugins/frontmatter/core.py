@@ -198,6 +198,9 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
     return problems
 
 
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
 def _value_problems(key: str, value: str) -> list[str]:
     """What is wrong with one header field's value (the field name is lower-case)."""
     shown = f"'{key}: {value}'"
@@ -228,8 +231,22 @@ def _value_problems(key: str, value: str) -> list[str]:
             f"{shown} {why}; a slug is the last part of the page's address: lower-case words joined "
             "by hyphens, e.g. 'knee-pain'"
         ]
+    if key in ("tags", "category"):
+        for name in value.split(",") if key == "tags" else [value]:
+            if name.strip() and not any(ch.isalnum() for ch in name):
+                return [
+                    f"{shown}: '{name.strip()}' has no letters or digits, so its page cannot have an "
+                    f"address; write {'the tag' if key == 'tags' else 'the topic'} in words"
+                ]
+    if key == "lang" and not _LANG.match(value):
+        return [f"{shown} is not a language code; write one such as 'en-GB' or 'cy' (Welsh)"]
     if key in _PATH_FIELDS:
         parts = value.replace("\\", "/").split("/")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", value) and not re.match(r"^[A-Za-z]:[\\/]", value):
+            return [
+                f"{shown} is a web address with a scheme; '{key.capitalize()}:' is a path inside the "
+                "site, e.g. 'about/index.html'"
+            ]
         if value.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value) or ".." in parts:
             return [
                 f"{shown} leaves the site's folder (an absolute path or '..'); give a path inside "

@@ -65,3 +65,18 @@ def test_a_static_link_out_of_the_content_folder_is_refused(box):
     (box.outside / "notes.pdf").write_text(SECRET, encoding="utf-8")
     rel = box.article(HEAD + "\n[Notes]({static}/../../outside/notes.pdf)\n")
     box.rejects(rel, 8, "the link to '../../outside/notes.pdf' leaves the content folder")
+
+
+def test_a_tag_without_letters_names_its_line(box):
+    rel = box.article(HEAD + "Tags: running, ?\n\nText.\n")
+    box.rejects(rel, 7, "'tags: running, ?': '?' has no letters or digits")
+
+
+def test_a_language_that_is_a_path_is_refused(box):
+    rel = box.article(HEAD + "Lang: ../../x\n\nText.\n")
+    box.rejects(rel, 7, "'lang: ../../x' is not a language code")
+
+
+def test_an_address_with_a_scheme_is_refused(box):
+    rel = box.article(HEAD + "Url: javascript:alert(1)\nSave_as: x/index.html\n\nText.\n")
+    box.rejects(rel, 7, "'url: javascript:alert(1)' is a web address with a scheme")

@@ -73,6 +73,9 @@ ARTICLES = {
     "a39-draftsave.md": "Title: Draft address\n" + HEAD + "Status: draft\nSave_as: secret.html\n\nText.\n",
     "a40-slow.md": "Title: Slow\n" + HEAD + "\n" + "[x](" * 10_000 + "\n",
     "a41-staticout.md": "Title: Static out\n" + HEAD + "\n[Notes]({static}/../notes.pdf)\n",
+    "a42-tag.md": "Title: Tag\n" + HEAD + "Tags: running, ?\n\nText.\n",
+    "a43-lang.md": "Title: Lang\n" + HEAD + "Lang: ../x\n\nText.\n",
+    "a44-url.md": "Title: Url\n" + HEAD + "Url: javascript:alert(1)\n\nText.\n",
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"
