@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.harness import png_bytes
+from tests.hostile.test_hostile_images import bomb_png
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "writing.md"
@@ -91,21 +90,6 @@ PEOPLE = (
 )
 
 
-def _huge_png(width: int, height: int) -> bytes:
-    """A PNG whose header claims width x height (its pixels are never decoded: the header is enough)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0"))
-        + chunk(b"IEND", b"")
-    )
-
-
 def examples() -> list[str]:
     """The first `...` of each row of the guide's message table."""
     text = GUIDE.read_text(encoding="utf-8")
@@ -158,7 +142,7 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
         "content/images/knee.jpg": png_bytes(40, 30),
         "content/images/calf.jpeg": png_bytes(40, 30),
         "content/images/scan.png": png_bytes(400, 300)[:60],
-        "content/images/pano.jpg": _huge_png(8000, 6000),
+        "content/images/pano.jpg": bomb_png(8000, 6000),
         "content/articles/2025-03-01-stars.md": f"Title: Stars\n{HEAD}\n{'*' * 5000}x{'*' * 5000}\n",
     }
     pictures["notes.pdf"] = b"%PDF-1.4 outside the content folder"
