@@ -120,12 +120,40 @@ def _too_deep(what: str, limit: int) -> str:
     )
 
 
+def unclosed_comment(text: str) -> list[tuple[int, str]]:
+    """An HTML comment (`<!-- note to Sam`) never closed: Markdown shows it, and everything after it
+    on its line, as text on the page. Fenced code and `code spans` are skipped. One pass."""
+    last_close = text.rfind("-->")
+    fence, offset = "", 0
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        start, offset = offset, offset + len(line)
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = "" if fence == marker else (fence or marker)
+            continue
+        column = line.find("<!--")
+        if fence or column < 0 or line.count("`", 0, column) % 2:
+            continue  # in fenced code or a code span, or no comment here
+        if last_close < start + column:
+            return [
+                (
+                    number,
+                    "an HTML comment starts here ('<!--') and is never closed with '-->', so readers "
+                    "would see it on the page; close it with '-->' or delete it",
+                )
+            ]
+    return []
+
+
 def check_text(data: bytes, markdown: bool = False, max_nesting: int = 0) -> list[tuple[int, str]]:
-    """Every problem of one text file; nesting is checked for Markdown only."""
+    """Every problem of one text file; nesting and comments are checked for Markdown only."""
     text, problems = decode(data)
     if text is None:
         return problems
     problems = control_characters(text) if _may_have_controls(data) else []
     if markdown and max_nesting:
         problems += nesting(text, max_nesting)
+    if markdown and "<!--" in text:
+        problems += unclosed_comment(text)
     return problems

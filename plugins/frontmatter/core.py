@@ -187,6 +187,7 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
                         f"draft; remove the '{key.capitalize()}:' line until the page is published",
                     )
                 )
+    problems.extend(_fields_after_blank_line(text, known))
     for key in REQUIRED.get(kind, ()):
         if key not in seen:
             hint = (
@@ -196,6 +197,31 @@ def check_header(text: str, kind: str, known=FIELDS, production: bool = False) -
             )
             problems.append(Problem(1, f"no '{key}' in the header; add a line at the top, {hint}"))
     return problems
+
+
+def _fields_after_blank_line(text: str, known) -> list[Problem]:
+    """A header field in the first paragraph after the header: a blank line split the header, and
+    the rest of it would show as text on the page (and its fields would be missing)."""
+    lines = text.splitlines()
+    blank = next((i for i, line in enumerate(lines) if not line.strip() and i > 0), None)
+    if blank is None:
+        return []
+    for number in range(blank + 1, len(lines)):
+        line = lines[number]
+        if not line.strip():
+            if number > blank + 1 and lines[number - 1].strip():
+                break  # the end of the first paragraph after the header
+            continue
+        match = _KEY_LINE.match(line)
+        if match and match.group(1).lower() in known:
+            return [
+                Problem(
+                    number + 1,
+                    f"'{match.group(1)}:' comes after a blank line, which ends the header, so this "
+                    "line would show as text on the page; remove the blank line above it",
+                )
+            ]
+    return []
 
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")

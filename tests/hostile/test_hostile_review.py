@@ -80,3 +80,13 @@ def test_a_language_that_is_a_path_is_refused(box):
 def test_an_address_with_a_scheme_is_refused(box):
     rel = box.article(HEAD + "Url: javascript:alert(1)\nSave_as: x/index.html\n\nText.\n")
     box.rejects(rel, 7, "'url: javascript:alert(1)' is a web address with a scheme")
+
+
+def test_a_blank_line_inside_the_header_is_named(box):
+    rel = box.article(HEAD.replace("Author:", "\nAuthor:") + "\nText.\n")
+    box.rejects(rel, 5, "'Author:' comes after a blank line, which ends the header")
+
+
+def test_an_html_comment_never_closed_is_refused_but_one_in_code_is_text(box):
+    rel = box.article(HEAD + "\nText `<!-- in code` here.\n\n<!-- TODO check this with Sam\n\nMore text.\n")
+    box.rejects(rel, 10, "an HTML comment starts here ('<!--') and is never closed with '-->'")

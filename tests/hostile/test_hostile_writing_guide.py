@@ -75,6 +75,7 @@ ARTICLES = {
     "a42-tag.md": "Title: Tag\n" + HEAD + "Tags: running, ?\n\nText.\n",
     "a43-lang.md": "Title: Lang\n" + HEAD + "Lang: ../x\n\nText.\n",
     "a44-url.md": "Title: Url\n" + HEAD + "Url: javascript:alert(1)\n\nText.\n",
+    "a45-blank.md": "Title: Blank\nDate: 2025-03-01\n\nAuthor: alex-example\n\nText.\n",
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"
@@ -159,6 +160,7 @@ def make_every_mistake(pristine_sandbox, mktemp) -> str:
             "content/articles/2025-03-01-nul.md": "Title: Nul\n\nText\0 here.\n",
             "content/articles/2025-03-01-deep.md": "Title: Deep\n\n" + ">" * 2000 + " deep\n",
             "content/articles/knee.txt": "Title: Knee\n\nText.\n",
+            "content/articles/2025-03-01-note.md": "Title: Note\n\n<!-- TODO check this with Sam\n",
             "content/images/x.html": "<p>Not a picture</p>",
             "content/images/x.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
         }
