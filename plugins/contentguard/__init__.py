@@ -23,7 +23,7 @@ from frontmatter.core import field_line
 from pelican_content import all_contents
 
 from .outputs import Output, check, reserved_folders
-from .scan import Limits, scan
+from .scan import Limits, scan, within
 from .settings import DEFAULTS
 
 CHECK = "contentguard"
@@ -81,7 +81,7 @@ def _confine_static_links(generator) -> None:
     `{static}/../pelicanconf.py`) is never copied, and is an error at its article's line."""
     links = generator.context.get("static_links")
     root = os.path.realpath(generator.settings["PATH"])
-    outside = {p for p in links or () if not _inside(root, os.path.join(root, p))}
+    outside = {p for p in links or () if not within(os.path.realpath(os.path.join(root, p)), root)}
     if not outside:
         return
     links.difference_update(outside)
@@ -98,11 +98,6 @@ def _confine_static_links(generator) -> None:
                 "and link to the copy",
                 CHECK,
             )
-
-
-def _inside(root: str, path: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root or real.startswith(root + os.sep)
 
 
 # --- output paths ----------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def _special(mode: int) -> str | None:
     return None
 
 
-def _within(path: str, folder: str) -> bool:
+def within(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or lies inside it (both already resolved)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
@@ -87,12 +88,12 @@ def _symlink(path: Path, root: str) -> str | None:
     real = os.path.realpath(path)
     if not os.path.exists(path):
         return f"a symlink to '{target}', which does not exist; delete it or put the file itself here"
-    if not _within(real, root):
+    if not within(real, root):
         return (
             f"a symlink to '{target}', outside the content folder: the site would publish whatever it "
             "points to; put a copy of the file itself here, or delete the link"
         )
-    if os.path.isdir(real) and _within(os.path.realpath(path.parent), real):
+    if os.path.isdir(real) and within(os.path.realpath(path.parent), real):
         return f"a symlink to '{target}', a folder that contains the link itself (an endless loop); delete it"
     return None
 
@@ -149,7 +150,7 @@ def scan(
 
 def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits: Limits) -> list[Finding]:
     rel = os.path.relpath(path, root)
-    is_static = any(_within(rel, folder) for folder in static)
+    is_static = any(within(rel, folder) for folder in static)
     limit, setting = (
         (limits.static_bytes, "CONTENT_MAX_STATIC_BYTES")
         if is_static
