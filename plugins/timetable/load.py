@@ -40,6 +40,10 @@ _TRUE, _FALSE = ("true", "yes", "on"), ("false", "no", "off")
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 Problem = tuple[int, str]
+_NESTED = (
+    f"nested more than {MAX_DEPTH} levels deep; the timetable is a list of classes, each a set of "
+    "'key: value' lines (see docs/writing.md)"
+)
 
 
 # --- the YAML tree ---------------------------------------------------------------------------
@@ -110,11 +114,7 @@ def parse(text: str):
                 node = Scalar(event.value, _line(event), event.style is None)
             elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    raise _Refused(
-                        _line(event),
-                        f"nested more than {MAX_DEPTH} levels deep; the timetable is a list of classes, "
-                        "each a set of 'key: value' lines (see docs/writing.md)",
-                    )
+                    raise _Refused(_line(event), _NESTED)
                 node = Seq(_line(event)) if isinstance(event, yaml.SequenceStartEvent) else Map(_line(event))
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 node = stack.pop()
@@ -135,6 +135,8 @@ def parse(text: str):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "not valid YAML"
+        if "nesting depth" in what:  # libyaml stops at 1,000 levels before a single event reaches us
+            raise _Refused(line, _NESTED) from None
         raise _Refused(
             line,
             f"this is not valid YAML ({what}); check the indentation (two spaces per level, no tabs) and "

@@ -15,6 +15,16 @@ def _date(value, setting, settings):
     return None
 
 
+def _inside(value, setting, settings):
+    problem = text()(value, setting, settings)
+    if problem:
+        return problem
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\")) or ".." in parts or (len(value) > 1 and value[1] == ":"):
+        return "must be a path inside the content folder, without '..', e.g. 'timetable.yaml'"
+    return None
+
+
 def _weeks(value, setting, settings):
     return whole_number(1)(value, setting, settings) or (
         "is too many: the page shows at most 26 weeks (half a year)" if value > 26 else None
@@ -23,7 +33,7 @@ def _weeks(value, setting, settings):
 
 SETTINGS = (
     Setting(
-        "TIMETABLE_PATH", "timetable.yaml", "the timetable file, inside the content folder (`PATH`)", text()
+        "TIMETABLE_PATH", "timetable.yaml", "the timetable file, inside the content folder (`PATH`)", _inside
     ),
     Setting("TIMETABLE_URL", "classes/timetable/", "URL of the timetable page", text()),
     Setting(
