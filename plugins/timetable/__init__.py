@@ -69,7 +69,7 @@ def session_cta(cfg: booking_config.BookingConfig, target: str):
     return replace(cta, placement=PLACEMENT, href=href)
 
 
-def _zone(settings, path) -> ZoneInfo | None:
+def _zone(settings) -> ZoneInfo | None:
     name = settings.get("TIMEZONE") or "Europe/London"
     try:
         return ZoneInfo(name)
@@ -126,7 +126,7 @@ class TimetableGenerator(Generator):
         timetable, problems = load.load(text, targets)
         for line, message in problems:
             diagnostics.error(path, line, message, CHECK)
-        zone = _zone(settings, path)
+        zone = _zone(settings)
         if timetable is None or zone is None:
             return
         today = _today(settings, zone)
