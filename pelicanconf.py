@@ -163,6 +163,7 @@ PLUGINS = [
     "clinical",
     "rawhtml",
     "layouts",
+    "timetable",
     "reading",
     "images",
     "related",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 #: Reserved example domains (RFC 2606): the demo site's address and e-mail are on these.
@@ -28,6 +29,8 @@ DEMO_MARK = "(demo)"
 #: Text that only the demo values put on a page: `invoke publish` refuses a built site showing any
 #: (a prebuilt `--site`, or demo details a writer copied into an article).
 PAGE_MARKERS = ("01632 960", "+441632960", "example.com", "example.org", "example.net")
+#: The class timetable (plugins/timetable) says `demo: true` at the top while its times are fictional.
+_TIMETABLE_DEMO = re.compile(r"^demo:[ \t]*(?:true|yes|on)[ \t]*(?:#.*)?$", re.I | re.M)
 #: The demo clinic's name, street and town all contain this word.
 _DEMO_WORD = re.compile(r"example", re.I)
 
@@ -107,7 +110,8 @@ def _clinic(clinic) -> list[DemoValue]:
 
 
 def find(settings: dict) -> list[DemoValue]:
-    """Every demo value still in `settings`: the clinic's identity, demo people, booking pages, SITEURL."""
+    """Every demo value still in `settings`: the clinic's identity, demo people, booking pages, SITEURL,
+    and the class timetable file while it says `demo: true`."""
     found = _clinic(settings.get("CLINIC"))
     people = settings.get("PEOPLE")
     if isinstance(people, dict):
@@ -127,7 +131,34 @@ def find(settings: dict) -> list[DemoValue]:
     siteurl = settings.get("SITEURL")
     if isinstance(siteurl, str) and is_example_domain(_host(siteurl)):
         found.append(DemoValue("SITEURL", siteurl, "a reserved example domain"))
-    return found
+    return found + _timetable(settings)
+
+
+def _timetable(settings: dict) -> list[DemoValue]:
+    """The class timetable file, when the timetable plugin is used and the file says `demo: true`."""
+    if "timetable" not in (settings.get("PLUGINS") or ()):
+        return []
+    path = Path(settings.get("PATH") or "content") / str(settings.get("TIMETABLE_PATH") or "timetable.yaml")
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            text = fh.read(256 * 1024)
+    except OSError:
+        return []
+    match = _TIMETABLE_DEMO.search(text)
+    if not match:
+        return []
+    try:
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = str(path)
+    line = text.count("\n", 0, match.start()) + 1
+    return [
+        DemoValue(
+            f"{shown}:{line} demo",
+            "true",
+            "fictional class times: enter the real classes, then delete the line",
+        )
+    ]
 
 
 def report(found: list[DemoValue]) -> str:

@@ -48,7 +48,7 @@ REALCONF = "realconf.py"
 
 def write_realconf(project: Path, **overrides) -> str:
     """Write `realconf.py` (publishconf.py with the real-looking values, then `overrides`) into
-    `project`; return its name for `run_build(..., settings=...)`."""
+    `project`, mark the project's timetable as real; return its name for `run_build(..., settings=...)`."""
     values = {**REAL, **overrides}
     lines = [
         "import os, sys",
@@ -59,4 +59,9 @@ def write_realconf(project: Path, **overrides) -> str:
         'SITENAME = AUTHOR = CLINIC["name"]',
     ]
     (project / REALCONF).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The shipped timetable's class times are demo values too (content/timetable.yaml says `demo: true`).
+    timetable = project / "content" / "timetable.yaml"
+    if timetable.is_file():
+        text = timetable.read_text(encoding="utf-8")
+        timetable.write_text(text.replace("\ndemo: true\n", "\ndemo: false\n"), encoding="utf-8")
     return REALCONF

@@ -159,7 +159,7 @@ def test_the_production_build_lists_every_demo_value_in_one_error(tmp_path):
     result = run_build(project, project / "output", settings="publishconf.py")
     assert result.returncode != 0
     assert "1 error(s)" in result.stderr
-    assert "pelicanconf.py: error: the site still has 14 demo value(s)" in result.stderr
+    assert "pelicanconf.py: error: the site still has 15 demo value(s)" in result.stderr
     for line in (
         "CLINIC['name'] = 'Example Physio Clinic'",
         "CLINIC['street'] = '1 Example Street'",
@@ -174,6 +174,7 @@ def test_the_production_build_lists_every_demo_value_in_one_error(tmp_path):
         "BOOKING_TARGETS['classes-intermediate']['url'] = "
         "'https://booking.example.com/physio-clinic/strength-conditioning-intermediate'",
         "SITEURL = 'https://www.example.com'",
+        "content/timetable.yaml:6 demo = 'true' (fictional class times",
     ):
         assert f"\n  {line}" in result.stderr
 
@@ -181,7 +182,7 @@ def test_the_production_build_lists_every_demo_value_in_one_error(tmp_path):
 def test_the_demo_report_shrinks_as_values_are_replaced(tmp_path):
     """A real build per step: replace one setting at a time; the one error lists only what is left."""
     project = copy_project(tmp_path / "project")
-    left = {"CLINIC": 7, "PEOPLE": 2, "BOOKING_TARGETS": 4, "SITEURL": 1}
+    left = {"CLINIC": 7, "PEOPLE": 2, "BOOKING_TARGETS": 4, "SITEURL": 1, "content/timetable.yaml": 1}
     demo = {name: "__demo__" for name in REAL}  # "__demo__": keep the shipped value
     for name in ("BOOKING_TARGETS", "PEOPLE", "CLINIC"):
         demo[name] = REAL[name]

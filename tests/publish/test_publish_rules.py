@@ -37,23 +37,25 @@ DEMO_REPORT = [
     "BOOKING_TARGETS['classes-intermediate']['url'] = "
     "'https://booking.example.com/physio-clinic/strength-conditioning-intermediate' (a demo booking page)",
     "SITEURL = 'https://www.example.com' (a reserved example domain)",
+    "content/timetable.yaml:6 demo = 'true' (fictional class times: enter the real classes, then delete "
+    "the line)",
 ]
 
 
 def test_publishing_the_demo_clinic_lists_every_demo_value_at_once(tmp_path):
-    """`invoke publish --dry-run` with the shipped settings: one refusal naming all 14 values, no build."""
+    """`invoke publish --dry-run` with the shipped settings: one refusal naming all 15 values, no build."""
     proc = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", "--target", "ssh", "--dry-run"],
         cwd=ROOT, env=base_env(tmp_path), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode != 0
-    assert "publish: error: publishconf.py: the site still has 14 demo value(s)" in proc.stderr
+    assert "publish: error: publishconf.py: the site still has 15 demo value(s)" in proc.stderr
     listed = [line.strip() for line in proc.stderr.splitlines() if line.startswith("  ")]
     assert listed == DEMO_REPORT
     assert "Building" not in proc.stdout and "Uploading" not in proc.stdout
 
 
-def test_the_demo_report_shrinks_as_each_value_is_replaced():
+def test_the_demo_report_shrinks_as_each_value_is_replaced(tmp_path):
     """Replace the demo settings one at a time: each step drops exactly its lines; none left at the end."""
     settings = load_settings("publishconf.py")
     assert demo_values(settings) == DEMO_REPORT
@@ -77,7 +79,9 @@ def test_the_demo_report_shrinks_as_each_value_is_replaced():
             for name in ("assessment", "classes", "classes-beginners", "classes-intermediate")
         ),
         ("SITEURL", None, "https://www.riverside-physio.test"),
+        ("PATH", None, str(tmp_path)),  # a content folder whose timetable has real times
     ]
+    (tmp_path / "timetable.yaml").write_text("demo: false\nclasses: []\n", encoding="utf-8")
     for setting, key, value in steps:
         if key is None:
             settings[setting] = value

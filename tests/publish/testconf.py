@@ -54,6 +54,8 @@ SITENAME = AUTHOR = CLINIC["name"]  # as pelicanconf.py derives them
 BOOKING_TARGETS = _not_demo(BOOKING_TARGETS)
 # The production build refuses demo people too (plugins/clinical): these stand in as if real.
 PEOPLE = _not_demo({key: {**p, "demo": False} for key, p in getattr(publishconf, "PEOPLE", {}).items()})
+# The shipped class timetable (content/timetable.yaml) is demo data: this site has none.
+PLUGINS = [name for name in publishconf.PLUGINS if name != "timetable"]
 if "BOOKING_URL" in globals():
     BOOKING_URL = _not_demo(globals()["BOOKING_URL"])
 
