@@ -180,6 +180,11 @@ class Backend:
                 self.proc.wait()
 
 
+def stop_as_interrupt(signum, frame) -> None:
+    """A TERM signal ends the process the way Ctrl-C does, so its `finally` blocks stop its children."""
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -199,7 +204,7 @@ def main(argv=None) -> int:
         )
         return 1
     # A TERM (from `invoke cms` stopping, or a test) ends the server the way Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, stop_as_interrupt)
     backend = None
     try:
         if not args.no_backend:
