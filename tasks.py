@@ -101,7 +101,7 @@ def livereload(c, port=PORT, output="output", settings="pelicanconf.py"):
 )
 def cms(c, port=PORT, admin_port=8001, backend_port=8081):
     """Web editing: Decap CMS on http://127.0.0.1:8001/admin/ beside the live preview (Ctrl-C stops both)."""
-    from sitetools.cms.server import stop_as_interrupt
+    from sitetools.cms.server import ignore_stop_signals, stop_as_interrupt
 
     signal.signal(signal.SIGTERM, stop_as_interrupt)
     children = [
@@ -117,6 +117,7 @@ def cms(c, port=PORT, admin_port=8001, backend_port=8081):
     except KeyboardInterrupt:
         pass
     finally:
+        ignore_stop_signals()  # a second Ctrl-C or TERM must not interrupt the clean-up
         for child in children:  # each by its own PID; sitetools.cms stops its decap-server
             if child.poll() is None:
                 child.terminate()

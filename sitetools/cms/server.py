@@ -185,6 +185,11 @@ def stop_as_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def ignore_stop_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -228,6 +233,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        ignore_stop_signals()  # a second Ctrl-C or TERM must not interrupt the clean-up
         if backend:
             backend.stop()
     return 0
