@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from sitetools.cms import config
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, copy_project, run_build
 
 sys.path.insert(0, str(ROOT / "plugins"))
-from citations.settings import shipped_styles  # noqa: E402
-from frontmatter import core as frontmatter  # noqa: E402
+from citations.settings import shipped_styles
+from frontmatter import core as frontmatter
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def check(port: int, rel: str, text: str, **headers) -> tuple[int, bytes]:
 
 
 def test_the_server_answers_only_loopback_and_serves_only_its_own_files(server):
-    port, project = server
+    port, _ = server
     assert request(port, "GET", "/admin/")[0] == 200
     assert request(port, "GET", "/admin/decap/decap-cms.js")[0] == 200
     assert b"backend:" in request(port, "GET", "/admin/config.yml")[1]
@@ -140,4 +140,19 @@ def test_the_check_endpoint_refuses_foreign_pages_and_paths_outside_content(serv
     status, data = check(port, "content/pages/about.md", text.replace("Title:", "Tilte:", 1))
     result = json.loads(data)
     assert status == 200 and not result["ok"]
-    assert result["diagnostics"][0]["text"].startswith("content/pages/about.md:1: error: unknown metadata field")
+    first = result["diagnostics"][0]["text"]
+    assert first.startswith("content/pages/about.md:1: error: unknown metadata field 'tilte'")
+
+
+def test_no_build_has_admin_unless_cms_admin_is_set(site, tmp_path):
+    assert not (site.output / "admin").exists()
+    backend = "CMS_BACKEND={'name': 'github', 'repo': 'clinic/website', 'branch': 'main'}"
+    result = run_build(ROOT, tmp_path / "output", "-e", "CMS_ADMIN=True", "-e", backend)
+    assert result.returncode == 0, result.stderr
+    admin = result.output / "admin"
+    cfg = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert cfg["backend"] == {"name": "github", "repo": "clinic/website", "branch": "main"}
+    assert cfg["publish_mode"] == "editorial_workflow"
+    scripts = re.findall(r'<script src="([^"]+)"', (admin / "index.html").read_text(encoding="utf-8"))
+    assert scripts and all(s.startswith("/admin/") and (result.output / s[1:]).is_file() for s in scripts)
+    assert not list(admin.rglob("*.map"))  # the bundle without its 60 MB of source maps

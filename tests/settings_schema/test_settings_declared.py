@@ -36,7 +36,16 @@ def readme_rows() -> list[tuple[int, str, str]]:
 def test_every_plugin_that_has_settings_declares_them():
     assert {m.__name__ for m in MODULES} == {
         f"{name}.settings"
-        for name in ("contentguard", "citations", "booking", "clinical", "reading", "images", "related")
+        for name in (
+            "contentguard",
+            "citations",
+            "booking",
+            "clinical",
+            "reading",
+            "images",
+            "related",
+            "cms",
+        )
     }
 
 

@@ -113,7 +113,10 @@
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ path: entryPath(this.props), text: text }),
         })
-          .then(function (r) { return r.json(); })
+          .then(function (r) {
+            // A built site's editor has no build to ask (the check runs in `invoke cms` only).
+            return r.ok ? r.json() : { ok: null, html: "", diagnostics: [], unavailable: true };
+          })
           .then(function (result) {
             if (!self.gone && self.pending === text) self.setState({ result: result, checking: false, sent: text });
           })
@@ -126,7 +129,7 @@
         var result = this.state.result;
         var current = result && this.state.sent === this.pending;
         var findings = result ? result.diagnostics : [];
-        var status = this.state.checking || !current ? "Checking with the site's build…" : result.ok ? "The site's build accepts this " + kind + "." : "The site's build refuses this " + kind + ": fix the errors below.";
+        var status = this.state.checking || !current ? "Checking with the site's build…" : result.unavailable ? "A stand-in preview: the site's build checks the " + kind + " when it is published (and in the local editor, invoke cms)." : result.ok ? "The site's build accepts this " + kind + "." : "The site's build refuses this " + kind + ": fix the errors below.";
         var children = [
           h("section", { className: "cms-check", key: "check", "aria-live": "polite" },
             h("p", { className: "cms-check__status", "data-ok": result ? String(result.ok) : "" }, status),
