@@ -32,8 +32,11 @@ ORDER = (
 PAGE_ONLY = frozenset({"nav_order", "save_as", "url"})
 #: Characters the build refuses in any field (bidirectional controls: text shown in another order).
 NO_BIDI = r"^[^\u202a-\u202e\u2066-\u2069]*$"
-#: The build's date rule (frontmatter.core._DATE, without the optional time for the editor).
-DATE_PATTERN = r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+#: The build's date rule (frontmatter.core._DATE: YYYY-MM-DD, optionally a time), with the month, day
+#: and time ranges of frontmatter.core.date_problem (the days of each month are left to the build).
+DATE_PATTERN = (
+    r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[ T]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?)?$"
+)
 #: Each comma-separated tag (or the topic) needs a letter or digit, as frontmatter checks.
 _WORD = r"[^,]*[0-9A-Za-z\u00c0-\uffff][^,]*"
 NAMES_PATTERN = f"^({_WORD})(,{_WORD})*$"
@@ -176,7 +179,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 "format": "pelican",
                 "create": True,
                 "slug": "{{year}}-{{month}}-{{day}}-{{slug}}",
-                "summary": "{{title}} ({{date}}, {{status}})",
+                "summary": "{{title}} ({{date}})",
                 "sortable_fields": ["date", "title", "category"],
                 "fields": fields(settings, content, "article"),
             },
