@@ -142,10 +142,17 @@ def _raw_collection(name: str, label: str, folder: str, extension: str, hint: st
         "create": True,
         "slug": "{{title}}",
         "identifier_field": "title",
-        "summary": "{{slug}}." + extension,
+        "summary": "{{filename}}.{{extension}}",
+        "editor": {"preview": False},
         "fields": [
-            {"label": "File name (new files only)", "name": "title", "widget": "string", "required": False},
-            {"label": "Contents", "name": "body", "widget": "code", "default_language": "", "hint": hint},
+            {
+                "label": "File name (new files only)",
+                "name": "title",
+                "widget": "string",
+                "required": False,
+                "pattern": [r"^[a-z0-9][a-z0-9-]*$", "Lower-case words joined by hyphens, e.g. knee-pain"],
+            },
+            {"label": "Contents", "name": "body", "widget": "text", "hint": hint},
         ],
     }
 
@@ -210,12 +217,13 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 "name": "timetable",
                 "label": "Class timetable",
                 "format": "pelican-raw",
+                "editor": {"preview": False},
                 "files": [
                     {
                         "name": "timetable",
                         "label": "Timetable (timetable.yaml)",
                         "file": f"{folder}/timetable.yaml",
-                        "fields": [{"label": "YAML", "name": "body", "widget": "code"}],
+                        "fields": [{"label": "YAML", "name": "body", "widget": "text"}],
                     }
                 ],
             }
