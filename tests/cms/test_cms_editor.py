@@ -175,3 +175,47 @@ def test_the_preview_shows_the_builds_error_at_its_line(editor, page):
     assert (editor.project / "content/pages/is-running-right-for-you.md").read_bytes() == (
         ROOT / "content/pages/is-running-right-for-you.md"
     ).read_bytes()
+
+
+FORMAT_CASES = {
+    # name: (file as written, edit applied to the data, file expected back)
+    "crlf, continuation line, unknown key, repeated tags: kept": (
+        "Title: A\r\nSummary: one\r\n  two\r\nXyz: kept\r\ntags: a\r\ntags: b\r\n\r\nText\r\n",
+        {},
+        "Title: A\r\nSummary: one\r\n  two\r\nXyz: kept\r\ntags: a\r\ntags: b\r\n\r\nText\r\n",
+    ),
+    "a changed field keeps its spelling and place": (
+        "title: A\nREVIEWED: 2025-01-01\nAuthor: x\n\nText\n",
+        {"reviewed": "2025-06-01"},
+        "title: A\nREVIEWED: 2025-06-01\nAuthor: x\n\nText\n",
+    ),
+    "an emptied field is removed, a new one added in the editor's order": (
+        "Title: A\nTags: a, b\nStatus: draft\n\nText\n",
+        {"tags": "", "booking": "classes"},
+        "Title: A\nStatus: draft\nBooking: classes\n\nText\n",
+    ),
+    "a line break typed into a box stays one header line": (
+        "Title: A\n\nText\n",
+        {"summary": "One sentence.\nTwo."},
+        "Title: A\nSummary: One sentence. Two.\n\nText\n",
+    ),
+    "YAML-style fences as the meta extension allows them": (
+        "---\nTitle: A\n---\n\nText\n",
+        {"title": "B"},
+        "---\nTitle: B\n---\n\nText\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FORMAT_CASES)
+def test_the_pelican_format_round_trips(editor, page, name):
+    written, edit, expected = FORMAT_CASES[name]
+    page.goto(f"{editor.base}/admin/site.json")
+    page.add_script_tag(url="/admin/pelican-format.js")
+    order = ["title", "date", "category", "tags", "summary", "booking", "status"]
+    back = page.evaluate(
+        "([text, edit, order]) => "
+        "PelicanFormat.serialise(Object.assign(PelicanFormat.parse(text), edit), order)",
+        [written, edit, order],
+    )
+    assert back == expected
