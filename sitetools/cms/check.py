@@ -17,6 +17,8 @@ import sys
 import threading
 from pathlib import Path, PurePosixPath
 
+from sitetools.cms.config import load_settings
+
 LINE = re.compile(
     r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
 )
@@ -84,38 +86,32 @@ def check_entry(project: Path, rel: str, text: str, content_dir: str = "content"
             findings += others  # otherwise they follow from this entry's errors (a page not built ...)
         html = ""
         if proc.returncode == 0:
-            html = _page_for(scratch / "output", copy)
+            html = _page_for(project, scratch / "output", copy)
         elif not any(f["severity"] == "error" for f in findings):
             tail = proc.stderr.strip().splitlines()[-1:] or ["the build failed"]
             findings.append(_finding(rel, None, "error", tail[0]))
         return {"ok": proc.returncode == 0, "diagnostics": findings, "html": html}
 
 
-def _page_for(output: Path, source: Path) -> str:
-    """The built page of `source`: the HTML file naming it (drafts list their file) or with its title."""
-    import sys as _sys
-
-    plugins = Path(__file__).resolve().parents[2] / "plugins"
-    if str(plugins) not in _sys.path:
-        _sys.path.insert(0, str(plugins))
-    from frontmatter.core import header
-
-    values = {k: v for _, k, v in header(source.read_text(encoding="utf-8"))}
-    title = values.get("title", "")
+def _page_for(project: Path, output: Path, source: Path) -> str:
+    """The `<main>` of the page built from `source`, found by the site's *_SAVE_AS settings."""
     from pelican.utils import slugify
 
-    slug = values.get("slug") or slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\s+", "-")])
-    page_kind = "pages" in source.parts
+    from frontmatter.core import header  # plugins/ is on sys.path: sitetools.cms.config puts it there
+
+    settings = load_settings(project)
+    values = {k: v for _, k, v in header(source.read_text(encoding="utf-8"))}
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS") or [(r"[^\w\s-]", ""), (r"(?u)\s+", "-")]
+    slug = values.get("slug") or slugify(values.get("title", ""), regex_subs=subs)
     draft = values.get("status", "").lower() == "draft"
-    if page_kind:
-        candidate = output / ("drafts/pages" if draft else "") / slug / "index.html"
-    else:
-        candidate = output / ("drafts" if draft else "articles") / slug / "index.html"
-    if values.get("save_as") and not draft:
-        candidate = output / values["save_as"]
+    page = "pages" in source.parts
+    names = {(True, True): "DRAFT_PAGE_SAVE_AS", (True, False): "DRAFT_SAVE_AS"}
+    names |= {(False, True): "PAGE_SAVE_AS", (False, False): "ARTICLE_SAVE_AS"}
+    pattern = settings.get(names[draft, page])
+    rel = values.get("save_as") if values.get("save_as") and not draft else str(pattern).format(slug=slug)
     try:
-        return _main_html(candidate.read_text(encoding="utf-8"))
-    except OSError:
+        return _main_html((output / rel).read_text(encoding="utf-8"))
+    except (OSError, KeyError, IndexError, ValueError):
         return ""
 
 

@@ -175,7 +175,6 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
         "media_folder": f"{folder}/images",
         "public_folder": "{static}/images",
         "site_url": settings.get("SITEURL") or "",
-        "load_config_file": False,
         "collections": [
             {
                 "name": "articles",
@@ -228,7 +227,6 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 ],
             }
         )
-    config.pop("load_config_file")
     return config
 
 

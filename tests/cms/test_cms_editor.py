@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import subprocess
 import sys
@@ -68,8 +69,6 @@ def editor(tmp_path_factory):
     yield server
     server.stop()
     with pytest.raises(ProcessLookupError):  # decap-server was stopped with the editor, by its PID
-        import os
-
         os.kill(server.backend_pid, 0)
 
 
