@@ -10,6 +10,7 @@ preview shows the citations, care cards and Book Now blocks exactly as the site 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ LINE = re.compile(
     r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
 )
 TIMEOUT = 60
+SCRATCH = Path(".cache", "cms", "check")  # inside the project: the content copy, the build, its cache
 _LOCK = threading.Lock()  # one check at a time: they share the scratch folder
 
 
@@ -50,7 +52,7 @@ def check_entry(project: Path, rel: str, text: str, content_dir: str = "content"
     (e.g. ``content/articles/x.md``) holding `text`. Findings about other files are left out."""
     content = project / content_dir
     target = _entry_path(project, content, rel)
-    scratch = project / ".cache" / "cms" / "check"
+    scratch = project / SCRATCH
     with _LOCK:
         shutil.rmtree(scratch / "content", ignore_errors=True)
         shutil.copytree(content, scratch / "content", symlinks=True)
@@ -110,9 +112,37 @@ def _page_for(project: Path, output: Path, source: Path) -> str:
     pattern = settings.get(names[draft, page])
     rel = values.get("save_as") if values.get("save_as") and not draft else str(pattern).format(slug=slug)
     try:
-        return _main_html((output / rel).read_text(encoding="utf-8"))
+        main = _main_html((output / rel).read_text(encoding="utf-8"))
     except (OSError, KeyError, IndexError, ValueError):
         return ""
+    return _rebase(main, posixpath.dirname(rel))
+
+
+_URL_ATTR = re.compile(r'\b(href|src|srcset)="([^"]*)"')
+BUILT = "/admin/built/"  # where sitetools.cms.server serves the scratch build (images, links)
+
+
+def _rebase(html: str, folder: str) -> str:
+    """Relative addresses in the page's HTML made to point into the scratch build as the editor's
+    server serves it, so the preview (under /admin/) shows the entry's pictures."""
+
+    def one(url: str) -> str:
+        if not url or url.startswith(("#", "/")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+            return url
+        path = posixpath.normpath(posixpath.join(folder, url))
+        path = "" if path == "." else path + ("/" if url.endswith("/") else "")
+        return BUILT + path
+
+    def attr(match: re.Match) -> str:
+        name, value = match.groups()
+        if name == "srcset":
+            parts = [p.strip().split(" ", 1) for p in value.split(",") if p.strip()]
+            value = ", ".join(" ".join([one(p[0]), *p[1:]]) for p in parts)
+        else:
+            value = one(value)
+        return f'{name}="{value}"'
+
+    return _URL_ATTR.sub(attr, html)
 
 
 def _finding(path: str, line: int | None, severity: str, message: str) -> dict:

@@ -7,6 +7,7 @@ Serves, on 127.0.0.1 only and only to a loopback Host header (as `invoke serve`)
   from a CDN; nothing copied into the repository or into ``output/``);
 - ``/admin/config.yml``: generated on every request from the settings (``sitetools.cms.config``);
 - ``/admin/site.css``: the theme's stylesheet, for the editor's preview;
+- ``/admin/built/<path>``: the last check's scratch build, so the preview shows the entry's pictures;
 - ``POST /admin/api/check``: ``{"path", "text"}`` → the build's findings for the entry and its page
   (``sitetools.cms.check``); JSON only (a page on another site cannot send it without asking).
 
@@ -29,7 +30,7 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sitetools.cms import check, config
 from sitetools.serve import LOCAL_HOST, LocalOnly
@@ -96,6 +97,13 @@ def make_handler(project: Path, settings_file: str, backend_url: str | None):
                 return self._send(HTTPStatus.OK, "application/json", json.dumps(data).encode())
             if path == "/admin/site.css":
                 return self._file(project / "theme" / "static" / "css" / "site.css")
+            if path.startswith(check.BUILT):  # the scratch build of the last check: its pictures
+                built = (project / check.SCRATCH / "output").resolve()
+                target = (built / unquote(path[len(check.BUILT) :])).resolve()
+                target = target / "index.html" if target.is_dir() else target
+                if target.is_relative_to(built) and target.is_file():
+                    return self._file(target)
+                return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
             name = path.rpartition("/")[2]
             if path.startswith("/admin/decap/") and path.count("/") == 3 and not name.startswith("."):
                 return self._file(dist / name)  # one file of Decap's bundle, by name only

@@ -145,6 +145,18 @@ def test_the_check_endpoint_refuses_foreign_pages_and_paths_outside_content(serv
     assert first.startswith("content/pages/about.md:1: error: unknown metadata field 'tilte'")
 
 
+def test_the_preview_page_points_into_the_checked_build(server):
+    port, _ = server
+    seed = "content/articles/2025-01-31-back-pain-how-running-can-help.md"
+    result = json.loads(check(port, seed, (ROOT / seed).read_text(encoding="utf-8"))[1])
+    assert result["ok"] and 'href="/admin/built/"' in result["html"]  # the breadcrumb's "../../", rebased
+    status, body = request(port, "GET", "/admin/built/about/")
+    assert status == 200 and b"<main" in body
+    for path in ("/admin/built/../../pelicanconf.py", "/admin/built/..%2f..%2f..%2fpelicanconf.py"):
+        status, body = request(port, "GET", path)
+        assert status == 404 and b"CLINIC" not in body, path
+
+
 def test_no_build_has_admin_unless_cms_admin_is_set(site, tmp_path):
     assert not (site.output / "admin").exists()
     backend = "CMS_BACKEND={'name': 'github', 'repo': 'clinic/website', 'branch': 'main'}"
