@@ -161,7 +161,10 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
     """The Decap configuration as a dict (see :func:`to_yaml`)."""
     content_rel = Path(settings.get("PATH", "content"))
     content = content_rel if content_rel.is_absolute() else project / content_rel
+    # The local backend's root is the content folder itself (decap-server can reach nothing else), so
+    # its paths start inside it; a git host's root is the repository.
     folder = content.relative_to(project).as_posix() if content.is_relative_to(project) else "content"
+    base = "" if backend_url else f"{folder}/"
     refs = settings.get("CITATIONS_BIBLIOGRAPHY_PATH", "references")
     production = settings.get("CMS_BACKEND")
     backend = dict(production) if production else {"name": "proxy"}
@@ -172,7 +175,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
     config = {
         "backend": backend,
         "publish_mode": "editorial_workflow" if production and not backend_url else "simple",
-        "media_folder": f"{folder}/images",
+        "media_folder": f"{base}images",
         "public_folder": "{static}/images",
         "site_url": settings.get("SITEURL") or "",
         "collections": [
@@ -180,7 +183,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 "name": "articles",
                 "label": "Articles",
                 "label_singular": "Article",
-                "folder": f"{folder}/{article_path}",
+                "folder": f"{base}{article_path}",
                 "extension": "md",
                 "format": "pelican",
                 "create": True,
@@ -193,7 +196,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 "name": "pages",
                 "label": "Education pages",
                 "label_singular": "Page",
-                "folder": f"{folder}/{page_path}",
+                "folder": f"{base}{page_path}",
                 "extension": "md",
                 "format": "pelican",
                 "create": True,
@@ -203,7 +206,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
             _raw_collection(
                 "references",
                 "Bibliography (Zotero)",
-                f"{folder}/{refs}",
+                f"{base}{refs}",
                 "bib",
                 "The whole Better BibLaTeX export from Zotero: open the exported .bib file, copy "
                 "everything and paste it here (docs/writing.md, section 5).",
@@ -221,7 +224,7 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                     {
                         "name": "timetable",
                         "label": "Timetable (timetable.yaml)",
-                        "file": f"{folder}/timetable.yaml",
+                        "file": f"{base}timetable.yaml",
                         "fields": [{"label": "YAML", "name": "body", "widget": "text"}],
                     }
                 ],
@@ -230,11 +233,14 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
     return config
 
 
-def site_data(settings: dict) -> dict:
-    """What the editor's script needs besides the config: people, booking targets, field order."""
+def site_data(settings: dict, entry_prefix: str = "") -> dict:
+    """What the editor's script needs besides the config: people, booking targets, field order, and
+    what to put before an entry's path to name its file in the project (the local backend's paths
+    start inside the content folder: ``content/``)."""
     people = settings.get("PEOPLE") or {}
     targets = settings.get("BOOKING_TARGETS") or {}
     return {
+        "entry_prefix": entry_prefix,
         "order": [n for n in ORDER if n in frontmatter.FIELDS]
         + [n for n in frontmatter.FIELDS if n not in ORDER],
         "people": {

@@ -11,8 +11,9 @@ Serves, on 127.0.0.1 only and only to a loopback Host header (as `invoke serve`)
 - ``POST /admin/api/check``: ``{"path", "text"}`` → the build's findings for the entry and its page
   (``sitetools.cms.check``); JSON only (a page on another site cannot send it without asking).
 
-It also starts Decap's local backend, ``decap-server`` (``MODE=fs``: it reads and writes the files
-of this project), bound to 127.0.0.1, as its child, and stops it by its PID when it stops.
+It also starts Decap's local backend, ``decap-server`` (``MODE=fs``), bound to 127.0.0.1, as its
+child, with the content folder as its root (it can read and write nothing else: not the settings,
+not the code), and stops it by its PID when it stops.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def make_handler(project: Path, settings_file: str, backend_url: str | None):
                 text = config.to_yaml(config.decap_config(settings, project, backend_url))
                 return self._send(HTTPStatus.OK, "text/yaml; charset=utf-8", text.encode())
             if path == "/admin/site.json":
-                data = config.site_data(config.load_settings(project, settings_file))
+                settings = config.load_settings(project, settings_file)
+                prefix = Path(settings["PATH"]).resolve().relative_to(project.resolve()).as_posix() + "/"
+                data = config.site_data(settings, prefix)
                 return self._send(HTTPStatus.OK, "application/json", json.dumps(data).encode())
             if path == "/admin/site.css":
                 return self._file(project / "theme" / "static" / "css" / "site.css")
@@ -144,7 +147,7 @@ def free_port() -> int:
 class Backend:
     """decap-server (Decap's local backend) on 127.0.0.1, a child process stopped by its PID."""
 
-    def __init__(self, project: Path, port: int) -> None:
+    def __init__(self, project: Path, content: Path, port: int) -> None:
         script = project.joinpath(*DECAP_SERVER)
         if not script.is_file():
             raise SystemExit(
@@ -158,7 +161,7 @@ class Backend:
             "PORT": str(self.port),
             "BIND_HOST": HOST,
             "MODE": "fs",
-            "GIT_REPO_DIRECTORY": str(project),
+            "GIT_REPO_DIRECTORY": str(content),  # its root: it can read and write nothing outside content/
             "LOG_LEVEL": "warn",
         }
         # Started in the editor's own folder so dotenv finds no .env file to read settings from.
@@ -221,7 +224,8 @@ def main(argv=None) -> int:
     backend = None
     try:
         if not args.no_backend:
-            backend = Backend(project, args.backend_port)
+            content = Path(config.load_settings(project, args.settings)["PATH"]).resolve()
+            backend = Backend(project, content, args.backend_port)
         url = backend.url if backend else f"http://{HOST}:{args.backend_port}/api/v1"
         try:
             server = ThreadingHTTPServer((HOST, args.port), make_handler(project, args.settings, url))

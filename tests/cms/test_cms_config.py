@@ -51,6 +51,10 @@ def test_every_metadata_field_and_choice_comes_from_the_sites_definitions(settin
     assert collection(cfg, "articles")["format"] == "pelican"
     assert collection(cfg, "references")["folder"] == "content/references"
     assert "timetable" not in [c["name"] for c in cfg["collections"]]
+    # The local backend's root is content/ itself: its paths start inside it.
+    local = config.decap_config(settings, ROOT, "http://127.0.0.1:8081/api/v1")
+    assert [collection(local, n)["folder"] for n in ("articles", "pages")] == ["articles", "pages"]
+    assert local["media_folder"] == "images" and local["publish_mode"] == "simple"
 
 
 def test_a_field_added_to_the_frontmatter_table_appears_in_the_editor(settings, monkeypatch):

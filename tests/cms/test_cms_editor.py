@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,7 +53,7 @@ class Editor:
             self.stop()
             pytest.fail(f"the editor did not start: {line!r}\n{(project / 'cms.log').read_text()}")
         self.base = f"http://127.0.0.1:{match.group(1)}"
-        self.backend_pid = int(match.group(3))
+        self.backend, self.backend_pid = match.group(2), int(match.group(3))
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -206,15 +209,29 @@ FORMAT_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", FORMAT_CASES)
-def test_the_pelican_format_round_trips(editor, page, name):
-    written, edit, expected = FORMAT_CASES[name]
+def test_the_pelican_format_round_trips(editor, page):
     page.goto(f"{editor.base}/admin/site.json")
     page.add_script_tag(url="/admin/pelican-format.js")
     order = ["title", "date", "category", "tags", "summary", "booking", "status"]
-    back = page.evaluate(
-        "([text, edit, order]) => "
-        "PelicanFormat.serialise(Object.assign(PelicanFormat.parse(text), edit), order)",
-        [written, edit, order],
-    )
-    assert back == expected
+    for name, (written, edit, expected) in FORMAT_CASES.items():
+        back = page.evaluate(
+            "([text, edit, order]) => "
+            "PelicanFormat.serialise(Object.assign(PelicanFormat.parse(text), edit), order)",
+            [written, edit, order],
+        )
+        assert back == expected, name
+
+
+def test_the_local_backend_cannot_write_outside_content(editor):
+    """decap-server's root is content/: even a request made straight to it cannot reach the settings."""
+    settings = editor.project / "pelicanconf.py"
+    before = settings.read_bytes()
+    for path in ("../pelicanconf.py", "/etc/x.md", "articles/../../pelicanconf.py"):
+        entry = {"path": path, "raw": "import os\n"}
+        body = {"action": "persistEntry", "params": {"entry": entry, "assets": [], "options": {}}}
+        request = urllib.request.Request(
+            editor.backend, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30)
+    assert settings.read_bytes() == before

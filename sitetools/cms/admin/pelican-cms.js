@@ -72,11 +72,13 @@
     return p ? p.name + (p.credentials ? ", " + p.credentials : "") : key ? "'" + key + "' (not in PEOPLE)" : "";
   }
 
-  function entryPath(props) {
+  function entryPath(props, site) {
     var path = props.entry.get("path");
-    if (path) return path;
-    var folder = props.collection && props.collection.get("folder");
-    return (folder || "content/articles") + "/cms-new-entry.md";
+    if (!path) {
+      var folder = props.collection && props.collection.get("folder");
+      path = (folder || "articles") + "/cms-new-entry.md";
+    }
+    return (site.entry_prefix || "") + path;
   }
 
   function makePreview(site, kind) {
@@ -111,7 +113,7 @@
         fetch("/admin/api/check", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ path: entryPath(this.props), text: text }),
+          body: JSON.stringify({ path: entryPath(this.props, site), text: text }),
         })
           .then(function (r) {
             // A built site's editor has no build to ask (the check runs in `invoke cms` only).
