@@ -124,7 +124,8 @@ def make_handler(project: Path, settings_file: str, backend_url: str | None):
                 return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
             if not (self.headers.get("Content-Type") or "").startswith("application/json"):
                 return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "text/plain", b"JSON only\n")
-            length = int(self.headers.get("Content-Length") or 0)
+            length = self.headers.get("Content-Length") or ""
+            length = int(length) if length.isdigit() else 0
             if not 0 < length <= MAX_BODY:
                 return self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "text/plain", b"too large\n")
             try:
