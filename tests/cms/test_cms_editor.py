@@ -201,6 +201,16 @@ FORMAT_CASES = {
         {"summary": "One sentence.\nTwo."},
         "Title: A\nSummary: One sentence. Two.\n\nText\n",
     ),
+    "several authors: a list in the editor, one line in the file": (
+        "Title: A\nAuthors: alex-example,sam-sample\n\nText\n",
+        {"title": "B"},
+        "Title: B\nAuthors: alex-example,sam-sample\n\nText\n",
+    ),
+    "an author removed from the list": (
+        "Title: A\nAuthors: alex-example,sam-sample\n\nText\n",
+        {"authors": ["sam-sample"]},
+        "Title: A\nAuthors: sam-sample\n\nText\n",
+    ),
     "YAML-style fences as the meta extension allows them": (
         "---\nTitle: A\n---\n\nText\n",
         {"title": "B"},
