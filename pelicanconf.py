@@ -167,6 +167,7 @@ PLUGINS = [
     "reading",
     "images",
     "related",
+    "cms",
     "pelican.plugins.sitemap",
 ]
 # The plugins' own settings (CITATIONS_STYLE, READING_WORDS_PER_MINUTE, RELATED_MAX_ARTICLES,

@@ -9,7 +9,8 @@ Follows Pelican's quickstart tasks.py, with its known faults fixed:
 - `livereload` (sitetools/livereload.py) keeps the site in memory and re-renders only what an
   edit changes; it also watches plugins/ and both settings files, not only content/ and theme/;
 - `clean` does not fail when output/ is missing;
-- `new` scaffolds an article with every metadata field and never overwrites one.
+- `new` scaffolds an article with every metadata field and never overwrites one;
+- `cms` runs the web editor (Decap CMS, sitetools/cms) beside the live preview.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from invoke import task
@@ -87,6 +90,42 @@ def livereload(c, port=PORT, output="output", settings="pelicanconf.py"):
     """Build, serve on 127.0.0.1:8000, update the changed pages on every save and reload the browser."""
     args = ["--port", str(port), "--output", output, "--settings", settings]
     sys.exit(subprocess.run([PY, "-m", "sitetools.livereload", *args], cwd=ROOT).returncode)
+
+
+@task(
+    help={
+        "port": "port of the live preview on 127.0.0.1 (default 8000)",
+        "admin_port": "port of the web editor, /admin/ (default 8001)",
+        "backend_port": "port of decap-server, the editor's local backend (default 8081)",
+    }
+)
+def cms(c, port=PORT, admin_port=8001, backend_port=8081):
+    """Web editing: Decap CMS on http://127.0.0.1:8001/admin/ beside the live preview (Ctrl-C stops both)."""
+    from sitetools.cms.server import ignore_stop_signals, stop_as_interrupt
+
+    signal.signal(signal.SIGTERM, stop_as_interrupt)
+    children = [
+        subprocess.Popen([PY, "-m", "sitetools.livereload", "--port", str(port)], cwd=ROOT),
+        subprocess.Popen(
+            [PY, "-m", "sitetools.cms", "--port", str(admin_port), "--backend-port", str(backend_port)],
+            cwd=ROOT,
+        ),
+    ]
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        ignore_stop_signals()  # a second Ctrl-C or TERM must not interrupt the clean-up
+        for child in children:  # each by its own PID; sitetools.cms stops its decap-server
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 @task(help={"word": "only references containing this word (author, year, title, key)"})

@@ -45,6 +45,7 @@ def test_every_plugin_that_has_settings_declares_them():
             "images",
             "related",
             "timetable",
+            "cms",
         )
     }
 

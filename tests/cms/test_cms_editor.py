@@ -1,0 +1,247 @@
+"""The web editor as a writer uses it, in Chromium: Decap CMS on /admin/ with its local backend.
+
+One editor server (`python -m sitetools.cms`, which starts decap-server) runs on a private copy of
+the project for the whole module; each test works in that copy's content/ folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT, copy_project, run_build
+
+pytestmark = pytest.mark.browser
+
+SEED = "content/articles/2025-01-31-back-pain-how-running-can-help.md"
+BODY = """Knee pain is common in runners [@hartvigsen2018].
+
+!!! urgent "Contact your GP or NHS 111 today if:"
+    - your knee is hot and swollen
+
+[[book]]
+"""
+
+
+class Editor:
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.log = open(project / "cms.log", "w+", encoding="utf-8")  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitetools.cms", "--port", "0", "--backend-port", "0"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(project)},
+        )
+        line = self.proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/admin/ \(decap-server on (\S+), PID (\d+)", line)
+        if not match:
+            self.stop()
+            pytest.fail(f"the editor did not start: {line!r}\n{(project / 'cms.log').read_text()}")
+        self.base = f"http://127.0.0.1:{match.group(1)}"
+        self.backend, self.backend_pid = match.group(2), int(match.group(3))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    if not (ROOT / "node_modules" / "decap-cms" / "dist" / "decap-cms.js").is_file():
+        pytest.fail("node_modules/decap-cms is missing: run `npm ci --ignore-scripts` (make test does)")
+    project = copy_project(tmp_path_factory.mktemp("cms") / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    server = Editor(project)
+    yield server
+    server.stop()
+    with pytest.raises(ProcessLookupError):  # decap-server was stopped with the editor, by its PID
+        os.kill(server.backend_pid, 0)
+
+
+def open_entry(page, editor: Editor, route: str, requests: list[str]) -> None:
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{editor.base}/admin/")
+    page.get_by_role("button", name="Login").click()
+    page.goto(f"{editor.base}/admin/#/collections/{route}")
+
+
+def third_party(requests: list[str]) -> list[str]:
+    """Requests that would leave the machine (data: and blob: URLs are no requests)."""
+    network = [url for url in requests if urlsplit(url).scheme not in ("data", "blob", "about")]
+    assert network, "no request was recorded"
+    return [url for url in network if urlsplit(url).hostname != "127.0.0.1"]
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def publish(page, path: Path, before: str | None = None) -> str:
+    """Publish (in the local backend: write the file), wait until the file changes, return its text."""
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_text("Publish now").click()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if path.is_file() and (text := path.read_text(encoding="utf-8")) != before:
+            return text
+        time.sleep(0.1)
+    pytest.fail(f"{path.name} was not saved within 30 s")
+
+
+def preview_text(page, says: str) -> str:
+    frame = page.frame_locator("iframe").first
+    frame.get_by_text(says).first.wait_for(timeout=30_000)
+    return frame.locator("body").inner_text()
+
+
+def test_a_new_article_is_saved_in_the_documented_format_and_builds(editor, page, tmp_path):
+    requests: list[str] = []
+    open_entry(page, editor, "articles/new", requests)
+    page.get_by_label("Title").fill("Knee Pain: Where To Start")
+    page.get_by_label("Date").fill("2025-03-01")
+    page.get_by_label("Category").fill("Knee pain")
+    page.get_by_label(re.compile(r"^Reviewed(?! by)")).fill("2025-02-20")
+    for label, name in (("Author", "Alex Example"), ("Reviewed by", "Sam Sample")):
+        page.get_by_label(re.compile(f"^{label}(?![a-z])")).click()
+        page.get_by_role("option", name=re.compile(name)).first.click()
+    page.locator("[contenteditable=true]").click()
+    page.keyboard.insert_text(BODY)
+    # The preview is the site's own build of the entry: the citation formatted, the card, the link.
+    shown = preview_text(page, "The site's build accepts this article")
+    assert "(Hartvigsen et al., 2018)" in shown
+    assert "Contact your GP or NHS 111 today if:" in shown and "Book a physiotherapy assessment" in shown
+    saved = editor.project / f"content/articles/{dt.date.today():%Y-%m-%d}-knee-pain-where-to-start.md"
+    assert publish(page, saved) == (
+        "Title: Knee Pain: Where To Start\n"
+        "Date: 2025-03-01\n"
+        "Category: Knee pain\n"
+        "Author: alex-example\n"
+        "Reviewed_by: sam-sample\n"
+        "Reviewed: 2025-02-20\n"
+        "Status: draft\n"
+        "\n" + BODY
+    )
+    result = run_build(editor.project, tmp_path / "output")
+    assert result.returncode == 0, result.stderr
+    page_html = result.page("drafts/knee-pain-where-to-start/index.html")
+    assert "Hartvigsen" in page_html and "care-card--urgent" in page_html
+    assert third_party(requests) == []
+
+
+def test_editing_one_field_of_the_seed_article_changes_only_that_line(editor, page):
+    path = editor.project / SEED
+    before = path.read_text(encoding="utf-8")
+    requests: list[str] = []
+    open_entry(page, editor, "articles/entries/2025-01-31-back-pain-how-running-can-help", requests)
+    page.get_by_label("Tags").fill("running, low back pain, exercise, marathon")
+    preview_text(page, "The site's build accepts this article")
+    after = publish(page, path, before)
+    assert changed_lines(before, after) == [
+        "-Tags: running, low back pain, exercise",
+        "+Tags: running, low back pain, exercise, marathon",
+    ]
+    # The text: a sentence added at its end; the cards, citations and markers above stay as written.
+    page.locator("[contenteditable=true]").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text("\n\nSee you soon.")
+    assert changed_lines(after, publish(page, path, after)) == ["+", "+See you soon."]
+    assert third_party(requests) == []
+
+
+def test_the_preview_shows_the_builds_error_at_its_line(editor, page):
+    requests: list[str] = []
+    open_entry(page, editor, "pages/entries/is-running-right-for-you", requests)
+    page.get_by_label("Category").fill("?")  # no letters: the build refuses it (and so does the field)
+    shown = preview_text(page, "The site's build refuses this page")
+    assert "content/pages/is-running-right-for-you.md:8: error: 'category: ?': '?' has no letters" in shown
+    # Nothing was saved: the page in content/ is the one the writer opened.
+    assert (editor.project / "content/pages/is-running-right-for-you.md").read_bytes() == (
+        ROOT / "content/pages/is-running-right-for-you.md"
+    ).read_bytes()
+
+
+FORMAT_CASES = {
+    # name: (file as written, edit applied to the data, file expected back)
+    "crlf, continuation line, unknown key, repeated tags: kept": (
+        "Title: A\r\nSummary: one\r\n  two\r\nXyz: kept\r\ntags: a\r\ntags: b\r\n\r\nText\r\n",
+        {},
+        "Title: A\r\nSummary: one\r\n  two\r\nXyz: kept\r\ntags: a\r\ntags: b\r\n\r\nText\r\n",
+    ),
+    "a changed field keeps its spelling and place": (
+        "title: A\nREVIEWED: 2025-01-01\nAuthor: x\n\nText\n",
+        {"reviewed": "2025-06-01"},
+        "title: A\nREVIEWED: 2025-06-01\nAuthor: x\n\nText\n",
+    ),
+    "an emptied field is removed, a new one added in the editor's order": (
+        "Title: A\nTags: a, b\nStatus: draft\n\nText\n",
+        {"tags": "", "booking": "classes"},
+        "Title: A\nStatus: draft\nBooking: classes\n\nText\n",
+    ),
+    "a line break typed into a box stays one header line": (
+        "Title: A\n\nText\n",
+        {"summary": "One sentence.\nTwo."},
+        "Title: A\nSummary: One sentence. Two.\n\nText\n",
+    ),
+    "several authors: a list in the editor, one line in the file": (
+        "Title: A\nAuthors: alex-example,sam-sample\n\nText\n",
+        {"title": "B"},
+        "Title: B\nAuthors: alex-example,sam-sample\n\nText\n",
+    ),
+    "an author removed from the list": (
+        "Title: A\nAuthors: alex-example,sam-sample\n\nText\n",
+        {"authors": ["sam-sample"]},
+        "Title: A\nAuthors: sam-sample\n\nText\n",
+    ),
+    "YAML-style fences as the meta extension allows them": (
+        "---\nTitle: A\n---\n\nText\n",
+        {"title": "B"},
+        "---\nTitle: B\n---\n\nText\n",
+    ),
+}
+
+
+def test_the_pelican_format_round_trips(editor, page):
+    page.goto(f"{editor.base}/admin/site.json")
+    page.add_script_tag(url="/admin/pelican-format.js")
+    order = ["title", "date", "category", "tags", "summary", "booking", "status"]
+    for name, (written, edit, expected) in FORMAT_CASES.items():
+        back = page.evaluate(
+            "([text, edit, order]) => "
+            "PelicanFormat.serialise(Object.assign(PelicanFormat.parse(text), edit), order)",
+            [written, edit, order],
+        )
+        assert back == expected, name
+
+
+def test_the_local_backend_cannot_write_outside_content(editor):
+    """decap-server's root is content/: even a request made straight to it cannot reach the settings."""
+    settings = editor.project / "pelicanconf.py"
+    before = settings.read_bytes()
+    for path in ("../pelicanconf.py", "/etc/x.md", "articles/../../pelicanconf.py"):
+        entry = {"path": path, "raw": "import os\n"}
+        body = {"action": "persistEntry", "params": {"entry": entry, "assets": [], "options": {}}}
+        request = urllib.request.Request(
+            editor.backend, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(request, timeout=30)
+    assert settings.read_bytes() == before
