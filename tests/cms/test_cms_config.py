@@ -50,7 +50,8 @@ def test_every_metadata_field_and_choice_comes_from_the_sites_definitions(settin
     assert articles["body"]["modes"] == ["raw"]  # the rich-text mode would rewrite cards and citations
     assert collection(cfg, "articles")["format"] == "pelican"
     assert collection(cfg, "references")["folder"] == "content/references"
-    assert "timetable" not in [c["name"] for c in cfg["collections"]]
+    # The class timetable (content/timetable.yaml) is edited as its own file.
+    assert collection(cfg, "timetable")["files"][0]["file"] == "content/timetable.yaml"
     # The local backend's root is content/ itself: its paths start inside it.
     local = config.decap_config(settings, ROOT, "http://127.0.0.1:8081/api/v1")
     assert [collection(local, n)["folder"] for n in ("articles", "pages")] == ["articles", "pages"]
