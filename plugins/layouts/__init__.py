@@ -3,6 +3,9 @@
 Pelican glue only (``core`` has the rule). An unknown name is reported with the file and line of the
 field, and the page falls back to its default template so the build can list every problem before
 it fails (Pelican itself stops at the first one without naming the file).
+
+Templates get ``NAVIGATION``: the published pages with `nav_order`, in order (the header menu and
+the home page's guides both read it).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from pelican import signals
 
 import diagnostics
+from frontmatter.core import field_line
 
 from . import core
 
@@ -25,7 +29,7 @@ def _check(generator, objects, default: str) -> None:
             continue
         message = core.problem(str(name), available)
         if message:
-            line = diagnostics.line_of(obj.source_path, f"emplate: {name}")
+            line = field_line(obj.source_path, "template")
             diagnostics.error(obj.source_path, line, message, check=CHECK)
             obj.template = default
 
@@ -36,6 +40,7 @@ def article_generator_finalized(generator) -> None:
 
 def page_generator_finalized(generator) -> None:
     _check(generator, [*generator.pages, *generator.hidden_pages, *generator.draft_pages], "page")
+    generator.context["NAVIGATION"] = core.navigation(generator.pages)
 
 
 def register() -> None:

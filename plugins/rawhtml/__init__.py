@@ -14,6 +14,7 @@ from __future__ import annotations
 from pelican import signals
 
 import diagnostics
+import pipeline
 from frontmatter.core import field_line
 
 from .core import MARK, take_problems
@@ -21,9 +22,7 @@ from .syntax import RawHtmlExtension
 
 
 def _initialized(pelican) -> None:
-    extensions = pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
-    if not any(isinstance(ext, RawHtmlExtension) for ext in extensions):
-        extensions.append(RawHtmlExtension())
+    pipeline.add_markdown_extension(pelican.settings, RawHtmlExtension())
 
 
 def _content_init(content) -> None:

@@ -10,17 +10,25 @@ do not), each article and page gets:
 - ``summary``: when the header has no ``summary:``, the opening sentences of the text as plain
   text (up to SUMMARY_MAX_LENGTH words): no tags, citations, Book Now blocks or note boxes.
 
-List this plugin after ``citations`` and ``booking`` in PLUGINS: it reads their finished HTML.
+It reads the finished HTML of ``citations`` and ``booking`` (``AFTER``, checked at start-up).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
+import pipeline
 from pelican_content import all_contents, forget_memoized
 
 from . import core
 from .settings import DEFAULTS
+
+#: The plugins whose finished HTML this one reads (checked at start-up: see plugins/pipeline.py).
+AFTER = ("citations", "booking", "clinical")
+
+
+def initialized(pelican) -> None:
+    pipeline.check_order(pelican.settings)
 
 
 def all_generators_finalized(generators) -> None:
@@ -39,4 +47,5 @@ def all_generators_finalized(generators) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from booking.links import Cta
+from tests.theme_env import theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,23 +68,13 @@ CLINIC_JSONLD = {
 }
 
 
-def environment() -> jinja2.Environment:
-    """The theme's templates with the site's Jinja options (autoescape on, as in pelicanconf.py)."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_book_now(name: str) -> str:
     cta, kwargs = BOOK_NOW[name]
-    return str(environment().get_template("components/book_now.html").module.book_now(cta, **kwargs))
+    return str(theme_env().get_template("components/book_now/book_now.html").module.book_now(cta, **kwargs))
 
 
 def render_jsonld(name: str) -> str:
-    macro = environment().get_template("components/clinic_jsonld.html").module.clinic_jsonld
+    macro = theme_env().get_template("components/clinic_jsonld/clinic_jsonld.html").module.clinic_jsonld
     return str(macro(CLINIC_JSONLD[name]))
 
 

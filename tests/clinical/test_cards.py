@@ -6,7 +6,9 @@ import markdown
 import pytest
 from markupsafe import Markup
 
-from clinical.cards import CARD_TYPES, CareCardExtension, booking_links, fill, marker_data, structure_problems
+from clinical.card_checks import structure_problems
+from clinical.card_types import CARD_TYPES
+from clinical.cards import CareCardExtension, booking_links, fill, marker_data
 from rawhtml.core import take_problems
 
 
@@ -93,7 +95,7 @@ PREFIXES = {
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_care_card_examples(theme_env, name):
-    macro = theme_env.get_template("components/care_card.html").module.care_card
+    macro = theme_env.get_template("components/care_card/care_card.html").module.care_card
     html = str(macro(**EXAMPLES[name]))
     level = EXAMPLES[name].get("heading_level", 2)
     heading = EXAMPLES[name].get("heading") or "Key points"
@@ -106,7 +108,7 @@ def test_care_card_examples(theme_env, name):
 
 
 def test_care_card_escapes_text_and_heading(theme_env):
-    macro = theme_env.get_template("components/care_card.html").module.care_card
+    macro = theme_env.get_template("components/care_card/care_card.html").module.care_card
     html = str(macro("urgent", heading="<script>x</script>", text="<img src=x onerror=alert(1)>"))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html

@@ -7,22 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from reading.core import ReadingTime, TocEntry
+from tests.theme_env import render_macro, theme_env  # noqa: F401 (theme_env: for the tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = '<img src=x onerror="alert(1)">'
-
-
-def env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 @dataclass
@@ -79,19 +68,17 @@ OPENING_HOURS = {
 }
 
 
-def render_macro(template: str, name: str, *args, **kwargs) -> str:
-    return str(getattr(env().get_template(template).module, name)(*args, **kwargs))
-
-
 def render(component: str, example: str) -> str:
     if component == "toc":
-        return render_macro("components/toc.html", "toc", TOC[example])
+        return render_macro("components/toc/toc.html", "toc", TOC[example])
     if component == "article_card":
-        return render_macro("components/article_card.html", "article_card", ARTICLE_CARD[example], "..")
+        card = ARTICLE_CARD[example]
+        return render_macro("components/article_card/article_card.html", "article_card", card, "..")
     if component == "citation":
         return render_macro("components/citation.html", "citation_ref", *CITATION[example])
     if component == "opening_hours":
-        return render_macro("components/opening_hours.html", "opening_hours", OPENING_HOURS[example])
+        hours = OPENING_HOURS[example]
+        return render_macro("components/opening_hours/opening_hours.html", "opening_hours", hours)
     raise KeyError(component)
 
 

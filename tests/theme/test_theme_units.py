@@ -110,7 +110,7 @@ def test_related_all_gives_exactly_what_related_gives_for_each_article():
 
 
 def test_unknown_template_names_the_choices_with_a_hint():
-    available = choices(["base.html", "article.html", "page.html", "contact.html", "components/toc.html"])
+    available = choices(["base.html", "article.html", "page.html", "contact.html", "components/toc/toc.html"])
     assert available == ["article", "contact", "page"]
     assert problem("page", available) is None
     assert problem("contcat", available) == (
