@@ -22,6 +22,7 @@ from citations import bibliography as citations_bibliography
 from citations import settings as citations_settings
 from frontmatter.core import field_line
 from pelican_content import all_contents, forget_memoized
+from reading import text as prose
 
 from . import cards, citelint, jsonld, profiles, readability
 from .card_types import CARD_TYPES
@@ -38,9 +39,7 @@ AFTER = ("citations", "booking")
 JINJA_FILTERS = {"jsonld": jsonld.script_json}
 JINJA_GLOBALS = {"CARE_CARD_TYPES": CARD_TYPES}
 
-state = pipeline.BuildState(people={}, readability=readability.MeasureCache(), bibliography=None)
-#: Reading ages measured by earlier builds, in Pelican's cache folder (only when it caches content).
-READABILITY_CACHE = "clinical-readability.json"
+state = pipeline.BuildState(people={})
 
 
 def initialized(pelican) -> None:
@@ -56,8 +55,6 @@ def initialized(pelican) -> None:
     except ConfigError as exc:
         settings_schema.report(str(exc))
         raise diagnostics.ReportedError("pelicanconf.py", str(exc)) from None
-    if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
-        state.readability = readability.MeasureCache(str(Path(settings["CACHE_PATH"]) / READABILITY_CACHE))
     # Demo people (person.demo) are refused in production with every other demo value, in one error
     # (plugins/demo_values.py, reported by the booking plugin, which starts first).
     pipeline.add_markdown_extension(settings, cards.CareCardExtension())
@@ -114,7 +111,7 @@ def content_object_init(content) -> None:
         diagnostics.report(content.source_path, line, severity, problem.message, CHECK)
 
 
-# --- after reading: care cards, reading age, typed citations ------------------------------------
+# --- after reading: care cards; after all plugins' HTML: reading age, typed citations ------------
 
 
 def _fill_cards(generator, content) -> None:
@@ -136,9 +133,8 @@ def _fill_cards(generator, content) -> None:
     forget_memoized(content)
 
 
-def _reading_age(generator, content) -> None:
-    settings = generator.settings
-    result = state.readability.measure(content._content or "")
+def _reading_age(content, settings) -> None:
+    result = readability.measure(prose.of(content))  # the pass reading time uses too
     content.readability = result
     content.reading_age = result.reading_age if result.words else None
     if getattr(content, "status", "published") != "published":
@@ -157,7 +153,6 @@ def generator_finalized(generator) -> None:
     for content in all_contents([generator]):
         if content.source_path:
             _fill_cards(generator, content)
-            _reading_age(generator, content)
 
 
 def _lint_citations(contents, settings) -> None:
@@ -185,6 +180,8 @@ def _lint_citations(contents, settings) -> None:
 def all_generators_finalized(generators) -> None:
     if generators:
         contents = [c for c in all_contents(generators) if c.source_path]
+        for content in contents:  # after the reference lists are in place, as reading time
+            _reading_age(content, generators[0].settings)
         _lint_citations(contents, generators[0].settings)
 
 
@@ -208,13 +205,8 @@ def get_generators(pelican):
     return PeopleGenerator
 
 
-def finalized(pelican) -> None:
-    state.readability.save()
-
-
 def register() -> None:
     signals.initialized.connect(initialized)
-    signals.finalized.connect(finalized)
     signals.content_object_init.connect(content_object_init)
     signals.article_generator_finalized.connect(generator_finalized)
     signals.page_generator_finalized.connect(generator_finalized)

@@ -20,7 +20,7 @@ from pelican import signals
 import pipeline
 from pelican_content import all_contents, forget_memoized
 
-from . import core
+from . import core, text
 from .settings import DEFAULTS
 
 #: The plugins whose finished HTML this one reads (checked at start-up: see plugins/pipeline.py).
@@ -36,8 +36,9 @@ def all_generators_finalized(generators) -> None:
         return
     settings = {**DEFAULTS, **generators[0].settings}
     for obj in all_contents(generators):
-        reading, time, toc = core.analyse(
-            obj._content or "", settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
+        reading = text.of(obj)  # the pass the clinical plugin's reading age used, when the HTML is the same
+        time, toc = core.analyse(
+            reading, settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
         )
         obj.reading_time = time
         obj.toc = toc
