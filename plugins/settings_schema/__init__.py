@@ -10,7 +10,7 @@ plugin's ``<plugin>/settings.py``: ``SETTINGS``, a tuple of :class:`Setting`, an
 the setting it is about), checks every value, reports each problem at the line that assigned it,
 fills in the defaults, and raises :class:`diagnostics.ReportedError` when anything is wrong.
 
-The parts (the declaration, the checks, the line finder, "did you mean") are in ``core``, pure.
+The parts are pure: the declaration, the checks and "did you mean" in ``core``, the line finder in ``source``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from .core import (
     Problem,
     Retired,
     Setting,
-    Source,
     check,
     did_you_mean,
     folder,
@@ -41,11 +40,11 @@ from .core import (
     one_of,
     optional,
     subject,
-    syntax_error,
     text,
     unknown,
     whole_number,
 )
+from .source import Source, syntax_error
 
 __all__ = [
     "REQUIRED",
