@@ -6,7 +6,9 @@ Not a plugin (nothing to register) and free of Pelican imports, like ``demo_valu
   ``AFTER = ("citations", "booking")``. :func:`check_order` (run at start-up by every plugin that
   declares ``AFTER``) fails the build with the line of ``PLUGINS`` when the list runs them the other
   way round, instead of a comment asking people to keep the order.
-- **Markdown.** :func:`add_markdown_extension` adds a plugin's extension to ``MARKDOWN`` once.
+- **Markdown.** A plugin declares its extensions (``MARKDOWN_EXTENSIONS`` in its package) and adds
+  them at start-up with :func:`add_markdown_extension` (once each); :func:`declared_markdown` gives
+  the same list to the tests' ``assert_markdown_renders``.
 - **Templates.** :func:`add_jinja` gives templates a plugin's filters and globals (Pelican's
   ``JINJA_FILTERS`` / ``JINJA_GLOBALS``); the test suite's theme environment reads the same values.
 - **State.** :class:`BuildState` is the one way a plugin keeps values between signals: a namespace
@@ -75,6 +77,19 @@ def add_markdown_extension(settings: dict, extension) -> None:
     extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
     if not any(type(ext) is type(extension) for ext in extensions):
         extensions.append(extension)
+
+
+def declared_markdown(plugins) -> list:
+    """An instance of each Markdown extension the plugins in `plugins` declare (``MARKDOWN_EXTENSIONS``
+    in the package: the classes its start-up adds with :func:`add_markdown_extension`)."""
+    found = []
+    for plugin in plugins:
+        try:
+            module = importlib.import_module(str(plugin))
+        except ImportError:
+            continue
+        found += [extension() for extension in getattr(module, "MARKDOWN_EXTENSIONS", ())]
+    return found
 
 
 def add_jinja(settings: dict, filters: dict | None = None, globals: dict | None = None) -> None:

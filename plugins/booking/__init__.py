@@ -30,6 +30,9 @@ from .syntax import BookingExtension, ends_with_marker, markers, replace
 CHECK = "booking"
 COMPONENT = "components/book_now/book_now.html"
 
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (BookingExtension,)
+
 
 #: What one build needs between signals: the checked settings, and the theme's Jinja environment.
 state = pipeline.BuildState(config=None, env=None)
@@ -47,7 +50,8 @@ def _initialized(pelican) -> None:
     if problems or demo:
         raise diagnostics.ReportedError("pelicanconf.py", "the settings are wrong: see the errors above")
     state.config = cfg
-    pipeline.add_markdown_extension(settings, BookingExtension())
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(settings, extension())
     settings["BOOKING_HEADER_CTA"] = make_cta(cfg, cfg.default, HEADER)
     settings["BOOKING_PAGE_CTAS"] = [make_cta(cfg, name, BOOKING_PAGE) for name in cfg.targets]
     settings["CLINIC_JSONLD"] = clinic_jsonld(settings["CLINIC"], settings.get("SITEURL", ""))

@@ -41,6 +41,9 @@ JINJA_GLOBALS = {"CARE_CARD_TYPES": CARD_TYPES}
 
 state = pipeline.BuildState(people={})
 
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (cards.CareCardExtension,)
+
 
 def initialized(pelican) -> None:
     settings = pelican.settings
@@ -57,7 +60,8 @@ def initialized(pelican) -> None:
         raise diagnostics.ReportedError("pelicanconf.py", str(exc)) from None
     # Demo people (person.demo) are refused in production with every other demo value, in one error
     # (plugins/demo_values.py, reported by the booking plugin, which starts first).
-    pipeline.add_markdown_extension(settings, cards.CareCardExtension())
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(settings, extension())
     pipeline.add_jinja(settings, JINJA_FILTERS, JINJA_GLOBALS)
 
 

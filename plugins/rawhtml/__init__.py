@@ -20,9 +20,13 @@ from frontmatter.core import field_line
 from .core import MARK, take_problems
 from .syntax import RawHtmlExtension
 
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (RawHtmlExtension,)
+
 
 def _initialized(pelican) -> None:
-    pipeline.add_markdown_extension(pelican.settings, RawHtmlExtension())
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(pelican.settings, extension())
 
 
 def _content_init(content) -> None:

@@ -52,3 +52,11 @@ def test_build_state_starts_each_build_from_its_defaults():
     state.env = "theme"
     state.reset()
     assert state.people == {} and state.env is None
+
+
+def test_the_tests_convert_markdown_with_the_site_s_extensions():
+    from tests.markdown_support import assert_markdown_renders, site_markdown
+
+    names = {p.name for p in site_markdown().preprocessors._priority}
+    assert {"rawhtml_source", "clinical_card_structure", "booking_marker", "citation_refs", "meta"} <= names
+    assert_markdown_renders("## Why run?\n\nBecause.\n", '<h2 id="why-run">Why run?</h2>\n<p>Because.</p>')
