@@ -39,10 +39,10 @@ AFTER = ("citations", "booking")
 JINJA_FILTERS = {"jsonld": jsonld.script_json}
 JINJA_GLOBALS = {"CARE_CARD_TYPES": CARD_TYPES}
 
-state = pipeline.BuildState(people={})
-
 #: The Markdown syntax this plugin adds (plugins/pipeline.py).
 MARKDOWN_EXTENSIONS = (cards.CareCardExtension,)
+
+state = pipeline.BuildState(people={})  # the people of this build, loaded and checked at start-up
 
 
 def initialized(pelican) -> None:
@@ -187,6 +187,9 @@ def all_generators_finalized(generators) -> None:
         for content in contents:  # after the reference lists are in place, as reading time
             _reading_age(content, generators[0].settings)
         _lint_citations(contents, generators[0].settings)
+
+
+all_generators_finalized.live_reload_scope = "object"  # each content object on its own (sitetools/livereload)
 
 
 # --- writing: structured data and profile pages -----------------------------------------------

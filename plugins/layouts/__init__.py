@@ -4,8 +4,8 @@ Pelican glue only (``core`` has the rule). An unknown name is reported with the 
 field, and the page falls back to its default template so the build can list every problem before
 it fails (Pelican itself stops at the first one without naming the file).
 
-Templates get ``NAVIGATION``: the published pages with `nav_order`, in order (the header menu and
-the home page's guides both read it).
+Templates get the filter ``navigation``: ``pages|navigation`` is the pages with `nav_order`, in
+order (the one query behind the header menu and the home page's guides).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from pelican import signals
 
 import diagnostics
+import pipeline
 from frontmatter.core import field_line
 
 from . import core
@@ -40,9 +41,17 @@ def article_generator_finalized(generator) -> None:
 
 def page_generator_finalized(generator) -> None:
     _check(generator, [*generator.pages, *generator.hidden_pages, *generator.draft_pages], "page")
-    generator.context["NAVIGATION"] = core.navigation(generator.pages)
+
+
+#: What templates get from this plugin (plugins/pipeline.py; also the tests' theme environment).
+JINJA_FILTERS = {"navigation": core.navigation}
+
+
+def initialized(pelican) -> None:
+    pipeline.add_jinja(pelican.settings, JINJA_FILTERS)
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.page_generator_finalized.connect(page_generator_finalized)
