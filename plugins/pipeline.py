@@ -44,13 +44,14 @@ def order_problems(plugins: list[str]) -> list[str]:
     names = [short_name(str(p)) for p in plugins]
     problems = []
     for index, name in enumerate(names):
-        for before in declared_after(str(plugins[index])):
-            if before in names and names.index(before) > index:
-                problems.append(
-                    f"PLUGINS lists '{name}' before '{before}', but {name} reads the output of {before} "
-                    f"({name}.AFTER = {declared_after(str(plugins[index]))!r}); move '{name}' after "
-                    f"'{before}' in PLUGINS"
-                )
+        after = declared_after(str(plugins[index]))
+        later = [before for before in after if before in names and names.index(before) > index]
+        if later:
+            listed = ", ".join(f"'{b}'" for b in later)
+            problems.append(
+                f"PLUGINS lists '{name}' before {listed}, whose output it reads ({name}.AFTER = {after!r}); "
+                f"move '{name}' after {listed} in PLUGINS"
+            )
     return problems
 
 
