@@ -22,7 +22,6 @@ import importlib
 from types import SimpleNamespace
 
 import diagnostics
-import settings_schema
 
 
 def short_name(plugin: str) -> str:
@@ -67,6 +66,8 @@ def check_order(settings: dict) -> None:
     if not problems:
         _checked.add(plugins)
         return
+    import settings_schema  # here: settings_schema keeps its own state in a BuildState
+
     path, line = settings_schema.locate("PLUGINS")  # the line that set it, or `-e PLUGINS`
     for message in problems:
         diagnostics.error(path, line, message, check="plugins")

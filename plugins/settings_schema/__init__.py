@@ -23,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 import diagnostics
+import pipeline
 
 from .core import (
     REQUIRED,
@@ -70,14 +71,8 @@ __all__ = [
 CHECK = "settings"
 
 
-class _Where:
-    """The settings file of this build and the settings given with -e (a build runs once per process)."""
-
-    source: Source | None = None
-    overrides: frozenset = frozenset()
-
-
-_where = _Where()
+#: The settings file of this build (a Source) and the names given with -e (a build runs once per process).
+_where = pipeline.BuildState(source=None, overrides=frozenset())
 
 
 def declarations(plugins) -> list[ModuleType]:
