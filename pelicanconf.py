@@ -153,9 +153,8 @@ PEOPLE = {
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listing PLUGINS turns off auto-discovery of installed plugins: every plugin used is named here.
-# reading, images and related read the finished HTML of citations and booking: keep them after those.
+# A plugin that reads another's output declares it (`AFTER` in its package); the build checks this order.
 PLUGINS = [
-    "diagnostics",
     "contentguard",
     "frontmatter",
     "citations",
@@ -181,8 +180,6 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search", "robots", "drafts"]
 SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScript it lists topics and tags
 SEARCH_SAVE_AS = "search/index.html"
-
-MENUITEMS_EDUCATION = []  # filled from pages' `nav_order` metadata by the theme
 
 # --- Build ----------------------------------------------------------------------------------
 CACHE_CONTENT = True

@@ -21,6 +21,19 @@ from tests.browser_support import browser, page, serve_static  # noqa: F401
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files (expected HTML) from what the code renders now; review the diff",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @dataclass
 class BuildResult:
     returncode: int

@@ -17,6 +17,7 @@ from pelican import signals
 
 import demo_values
 import diagnostics
+import pipeline
 import settings_schema
 from frontmatter.core import field_line
 
@@ -27,21 +28,19 @@ from .pages import resolve
 from .syntax import BookingExtension, ends_with_marker, markers, replace
 
 CHECK = "booking"
-COMPONENT = "components/book_now.html"
+COMPONENT = "components/book_now/book_now.html"
+
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (BookingExtension,)
 
 
-class _Build:
-    """What one build needs between signals (a build runs once per process)."""
-
-    config: config_module.BookingConfig | None = None
-    env = None
-
-
-_build = _Build()
+#: What one build needs between signals: the checked settings, and the theme's Jinja environment.
+state = pipeline.BuildState(config=None, env=None)
 
 
 def _initialized(pelican) -> None:
     settings = pelican.settings
+    state.reset()
     cfg, problems = config_module.load(settings)
     for problem in problems:
         settings_schema.report(problem)  # at the line that set it
@@ -50,11 +49,9 @@ def _initialized(pelican) -> None:
         diagnostics.error("pelicanconf.py", None, demo_values.report(demo), check=CHECK)
     if problems or demo:
         raise diagnostics.ReportedError("pelicanconf.py", "the settings are wrong: see the errors above")
-    _build.config = cfg
-    markdown = settings.setdefault("MARKDOWN", {})
-    extensions = markdown.setdefault("extensions", [])
-    if not any(isinstance(ext, BookingExtension) for ext in extensions):
-        extensions.append(BookingExtension())
+    state.config = cfg
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(settings, extension())
     settings["BOOKING_HEADER_CTA"] = make_cta(cfg, cfg.default, HEADER)
     settings["BOOKING_PAGE_CTAS"] = [make_cta(cfg, name, BOOKING_PAGE) for name in cfg.targets]
     settings["CLINIC_JSONLD"] = clinic_jsonld(settings["CLINIC"], settings.get("SITEURL", ""))
@@ -62,23 +59,23 @@ def _initialized(pelican) -> None:
 
 
 def _generator_init(generator) -> None:
-    if _build.env is None:
-        _build.env = generator.env
+    if state.env is None:
+        state.env = generator.env
 
 
 def _content_init(content) -> None:
     html = getattr(content, "_content", None)
-    if _build.config is None or not isinstance(html, str) or not content.source_path:
+    if state.config is None or not isinstance(html, str) or not content.source_path:
         return
     value = content.metadata.get("booking")
     found = markers(html)
     line = field_line(content.source_path, "booking") if value else None
-    page = resolve(_build.config, value, line, found, ends_with_marker(html))
+    page = resolve(state.config, value, line, found, ends_with_marker(html))
     for line, message in page.problems:
         diagnostics.error(content.source_path, line, message, check=CHECK)
     content.booking_cta = page.end
     if found:
-        book_now = _build.env.get_template(COMPONENT).module.book_now
+        book_now = state.env.get_template(COMPONENT).module.book_now
         ctas = iter(page.inline)
         content._content = replace(html, lambda _marker: _render(book_now, next(ctas)))
 

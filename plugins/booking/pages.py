@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clinical.card_types import NO_BOOKING
+
 from .config import BookingConfig
 from .links import ARTICLE_END, INLINE, Cta, make_cta
 from .syntax import Marker
-
-#: Care cards (admonition types) where booking an appointment is the wrong advice.
-NO_BOOKING_BOXES = ("immediate", "urgent")
 
 
 @dataclass
@@ -48,7 +47,7 @@ def _marker_cta(config: BookingConfig, marker: Marker, problems: list) -> Cta | 
         )
         return None
     for classes, opened in marker.boxes:
-        care = next((c for c in classes if c in NO_BOOKING_BOXES), None)
+        care = next((c for c in classes if c in NO_BOOKING), None)
         if care:
             problems.append(
                 (

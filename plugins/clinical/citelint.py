@@ -4,8 +4,9 @@ A citation typed by hand has no link to the reference list, no DOI and no check 
 in the bibliography. This lint finds author–year text in the Markdown source that matches an entry
 of the bibliography and names the key to use instead. It only ever warns.
 
-The bibliography is read cheaply here (entry key, first author's surname, year) with a regular
-expression over the BibTeX files, so the lint works whether or not the citations plugin is loaded.
+The bibliography is the citations plugin's (``citations.bibliography``: .bib, CSL .json and .yaml,
+the site's folder and the article's own files); this module only takes each entry's key, first
+author's surname and year.
 """
 
 from __future__ import annotations
@@ -15,13 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-_ENTRY = re.compile(
-    r"@(?P<type>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,(?P<body>.*?)(?=^\s*@\w+\s*\{|\Z)", re.S | re.M
-)
-_FIELD = (
-    r"(?:^|,)\s*{name}\s*=\s*"  # name = {braced {one level} value} | "quoted value" | bare
-    r"(?:\{{(?P<braced>(?:[^{{}}]|\{{[^{{}}]*\}})*)\}}|\"(?P<quoted>[^\"]*)\"|(?P<bare>\w+))"
-)
+from citations.settings import inside
 
 # Surname [et al. | and/& Surname2] [,] [(]year[)], e.g. "Hartvigsen et al. 2018", "(Belavy et al., 2017)",
 # "Horga et al. (2022)", "Mitchell and Owen 2020". The surname may carry accents, hyphens and apostrophes.
@@ -62,47 +57,45 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
-def _field(body: str, name: str) -> str:
-    match = re.search(_FIELD.format(name=name), body, re.M | re.I)
-    if not match:
-        return ""
-    return next(
-        g for g in (match.group("braced"), match.group("quoted"), match.group("bare"), "") if g is not None
-    )
+def entries(items) -> list[Entry]:
+    """Key, first author's surname and year of each CSL-JSON item (enough to match author–year text).
+
+    `items` are the citations plugin's bibliography entries (``citations.bibliography.Entry``): the
+    one reader of .bib, .json and .yaml files, the site's folder and each article's own files.
+    """
+    found = []
+    for entry in items:
+        item = entry.item
+        authors = item.get("author") or item.get("editor") or []
+        first = authors[0] if authors and isinstance(authors[0], dict) else {}
+        surname = str(first.get("family") or first.get("literal") or "").strip()
+        year = _year(item.get("issued"))
+        if surname and year:
+            found.append(Entry(entry.id, fold(surname), year))
+    return found
 
 
-def parse_bibtex(text: str) -> list[Entry]:
-    """Key, first author's surname and year of each entry (enough to match author–year text)."""
-    entries = []
-    for match in _ENTRY.finditer(text):
-        if match.group("type").lower() in ("comment", "preamble", "string"):
-            continue
-        body = match.group("body")
-        author = re.split(r"\s+and\s+", _field(body, "author"), maxsplit=1)[0].strip()
-        year = _field(body, "year") or _field(body, "date")[:4]
-        if not author or not year:
-            continue
-        # "Surname, Given" or "Given Surname"; a braced corporate name stays whole
-        if author.startswith("{") and author.endswith("}"):
-            surname = author
-        else:
-            surname = author.split(",")[0] if "," in author else author.split()[-1]
-        entries.append(Entry(match.group("key"), fold(surname), year.strip()))
-    return entries
+def _year(issued) -> str:
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts") or [[]]
+        if parts and parts[0] and parts[0][0] not in ("", None):
+            return str(parts[0][0])
+        issued = issued.get("raw") or issued.get("literal") or ""
+    match = re.search(r"\b(?:1[5-9]|20)\d\d\b", str(issued or ""))
+    return match.group(0) if match else ""
 
 
-_CACHE: dict[tuple[str, float], list[Entry]] = {}
-
-
-def load_bibliography(folder: str | Path) -> list[Entry]:
-    """Every entry of the .bib files in `folder` (cached by file and modification time)."""
-    entries: list[Entry] = []
-    for path in sorted(Path(folder).glob("*.bib")):
-        stamp = (str(path), path.stat().st_mtime)
-        if stamp not in _CACHE:
-            _CACHE[stamp] = parse_bibtex(path.read_text(encoding="utf-8"))
-        entries.extend(_CACHE[stamp])
-    return entries
+def article_files(source_path: str, value: str | None, content_path: Path) -> list[Path]:
+    """The files an article's `bibliography:` names that exist inside the content folder (the
+    citations plugin reports the others)."""
+    found = []
+    for name in (value or "").split(","):
+        name = name.strip()
+        candidates = [Path(source_path).parent / name, content_path / name] if name else []
+        path = next((p for p in candidates if p.is_file() and inside(p, content_path)), None)
+        if path is not None:
+            found.append(path)
+    return found
 
 
 def _body_lines(text: str):

@@ -35,6 +35,31 @@ class PageFacts:
     citations: list[dict] = field(default_factory=list)
 
 
+def page_facts(content, settings: dict, kind: str) -> PageFacts:
+    """The facts of a Pelican article or page (`kind`: "article" or "page") that has a review."""
+    info = content.review
+    category = getattr(content, "category", None)
+    is_article = kind == "article"
+    return PageFacts(
+        kind=kind,
+        url=absolute(settings.get("SITEURL", ""), content.url),
+        title=plain(content.title),
+        description=plain(getattr(content, "summary", "") or ""),
+        language=settings.get("DEFAULT_LANG", "en"),
+        review=info,
+        about=str(category) if category else "",
+        date_published=content.date.isoformat() if is_article else "",
+        date_modified=content.modified.isoformat() if is_article and hasattr(content, "modified") else "",
+        fallback_author=str(content.author) if not info.authors and hasattr(content, "author") else "",
+        citations=list(getattr(content, "citations", None) or ()),
+    )
+
+
+def plain(html: str) -> str:
+    """Text without tags or runs of white space (JSON-LD values are plain text)."""
+    return " ".join(Markup(str(html)).striptags().split())
+
+
 def absolute(siteurl: str, path: str) -> str:
     return f"{siteurl.rstrip('/')}/{path.lstrip('/')}"
 

@@ -148,3 +148,8 @@ def unknown_person_message(field: str, value: str, people: dict[str, Person]) ->
         f"'{field}: {value}' names nobody in PEOPLE{hint}; people are defined once in pelicanconf.py "
         f"(keys: {known})"
     )
+
+
+def match_authors(names: list[str], people: dict[str, Person]) -> list[Person | str]:
+    """Each `author:` name as its Person, or the name itself when PEOPLE has nobody by that key."""
+    return [people.get(name, name) for name in names]

@@ -6,7 +6,7 @@ What a person in PEOPLE must have is checked by :func:`clinical.people.load_peop
 
 from __future__ import annotations
 
-from settings_schema import Retired, Setting, folder, mapping, number, text, whole_number
+from settings_schema import Retired, Setting, mapping, number, text, whole_number
 
 from .people import ConfigError, load_people
 
@@ -38,11 +38,10 @@ SETTINGS = (
         "where a profile page is written",
         text(contains="{key}"),
     ),
-    Setting(
+    Retired(
         "CLINICAL_BIBLIOGRAPHY_PATH",
-        "references",
-        "folder (inside `PATH`) of the `.bib` files the citation lint reads",
-        folder(),
+        "the citation lint reads the citations plugin's bibliography (CITATIONS_BIBLIOGRAPHY_PATH and each "
+        "article's 'bibliography:'); delete the setting",
     ),
 )
 DEFAULTS = {s.name: s.default for s in SETTINGS if isinstance(s, Setting)}

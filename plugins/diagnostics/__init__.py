@@ -1,4 +1,7 @@
-"""Pelican glue for diagnostics: turn Pelican's own warnings and errors into diagnostics.
+"""Diagnostics: one error format for every check, and Pelican's own warnings and errors turned into them.
+
+Not a Pelican plugin (nothing to register, not in PLUGINS): the plugins import it to report, and the
+build runner owns the collector and installs the log bridge.
 
 Pelican only logs most problems (a plugin that fails to import, an article without a title,
 a duplicate slug) and exits 0. The build runner installs :class:`PelicanLogBridge` so that every
@@ -34,7 +37,6 @@ __all__ = [
     "ReportedError",
     "error",
     "line_of",
-    "register",
     "relpath",
     "report",
     "warning",
@@ -64,7 +66,3 @@ class PelicanLogBridge(logging.Handler):
                 message = f"{message}: {detail}"
         message = " ".join(message.split()).replace(f"{Path.cwd()}/", "")
         self.collector.add(Diagnostic("", None, ERROR, message, "pelican"))
-
-
-def register() -> None:
-    """Nothing to connect: the build runner owns the collector and the log bridge."""

@@ -26,6 +26,7 @@ from . import core, files
 from .settings import DEFAULTS
 
 CHECK = "images"
+AFTER = ("citations", "booking", "clinical")  # reads their finished HTML (checked: plugins/pipeline.py)
 
 
 class _Build:

@@ -3,6 +3,9 @@
 Pelican glue only (``core`` has the rule). An unknown name is reported with the file and line of the
 field, and the page falls back to its default template so the build can list every problem before
 it fails (Pelican itself stops at the first one without naming the file).
+
+Templates get the filter ``navigation``: ``pages|navigation`` is the pages with `nav_order`, in
+order (the one query behind the header menu and the home page's guides).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from pelican import signals
 
 import diagnostics
+import pipeline
+from frontmatter.core import field_line
 
 from . import core
 
@@ -25,7 +30,7 @@ def _check(generator, objects, default: str) -> None:
             continue
         message = core.problem(str(name), available)
         if message:
-            line = diagnostics.line_of(obj.source_path, f"emplate: {name}")
+            line = field_line(obj.source_path, "template")
             diagnostics.error(obj.source_path, line, message, check=CHECK)
             obj.template = default
 
@@ -38,6 +43,15 @@ def page_generator_finalized(generator) -> None:
     _check(generator, [*generator.pages, *generator.hidden_pages, *generator.draft_pages], "page")
 
 
+#: What templates get from this plugin (plugins/pipeline.py; also the tests' theme environment).
+JINJA_FILTERS = {"navigation": core.navigation}
+
+
+def initialized(pelican) -> None:
+    pipeline.add_jinja(pelican.settings, JINJA_FILTERS)
+
+
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.page_generator_finalized.connect(page_generator_finalized)

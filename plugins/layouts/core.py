@@ -1,6 +1,7 @@
 """The `template:` metadata field: a page may choose one of the theme's templates, and only those.
 
-Pure Python: :func:`problem` says what is wrong with a name, given the templates the theme has.
+Pure Python: :func:`problem` says what is wrong with a name, given the templates the theme has;
+:func:`navigation` is the one query for the pages in the site navigation (`nav_order`).
 """
 
 from __future__ import annotations
@@ -33,3 +34,14 @@ def problem(name: str, available: list[str]) -> str | None:
         f"unknown template '{name}' in 'template: {name}'{hint}; "
         f"the theme's templates are: {', '.join(available)}"
     )
+
+
+def _order(value) -> tuple:
+    text = str(value).strip()
+    return (0, int(text), "") if text.lstrip("-").isdigit() else (1, 0, text)
+
+
+def navigation(pages) -> list:
+    """The pages of the site navigation: those with `nav_order`, in that order (numbers as numbers)."""
+    listed = [p for p in pages if getattr(p, "nav_order", None) is not None]
+    return sorted(listed, key=lambda p: _order(p.nav_order))

@@ -14,16 +14,19 @@ from __future__ import annotations
 from pelican import signals
 
 import diagnostics
+import pipeline
 from frontmatter.core import field_line
 
 from .core import MARK, take_problems
 from .syntax import RawHtmlExtension
 
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (RawHtmlExtension,)
+
 
 def _initialized(pelican) -> None:
-    extensions = pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
-    if not any(isinstance(ext, RawHtmlExtension) for ext in extensions):
-        extensions.append(RawHtmlExtension())
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(pelican.settings, extension())
 
 
 def _content_init(content) -> None:

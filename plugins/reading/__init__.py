@@ -10,17 +10,25 @@ do not), each article and page gets:
 - ``summary``: when the header has no ``summary:``, the opening sentences of the text as plain
   text (up to SUMMARY_MAX_LENGTH words): no tags, citations, Book Now blocks or note boxes.
 
-List this plugin after ``citations`` and ``booking`` in PLUGINS: it reads their finished HTML.
+It reads the finished HTML of ``citations`` and ``booking`` (``AFTER``, checked at start-up).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
+import pipeline
 from pelican_content import all_contents, forget_memoized
 
-from . import core
+from . import core, text
 from .settings import DEFAULTS
+
+#: The plugins whose finished HTML this one reads (checked at start-up: see plugins/pipeline.py).
+AFTER = ("citations", "booking", "clinical")
+
+
+def initialized(pelican) -> None:
+    pipeline.check_order(pelican.settings)
 
 
 def all_generators_finalized(generators) -> None:
@@ -28,8 +36,9 @@ def all_generators_finalized(generators) -> None:
         return
     settings = {**DEFAULTS, **generators[0].settings}
     for obj in all_contents(generators):
-        reading, time, toc = core.analyse(
-            obj._content or "", settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
+        reading = text.of(obj)  # the pass the clinical plugin's reading age used, when the HTML is the same
+        time, toc = core.analyse(
+            reading, settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
         )
         obj.reading_time = time
         obj.toc = toc
@@ -39,4 +48,5 @@ def all_generators_finalized(generators) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)

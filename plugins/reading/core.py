@@ -75,11 +75,6 @@ def read_html(fragment: str) -> Reading:
     return read(fragment)
 
 
-def analyse(fragment: str, words_per_minute: int, min_headings: int):
-    """(Reading, ReadingTime, contents) of an HTML fragment."""
-    reading = read(fragment)
-    return (
-        reading,
-        reading_time(reading, words_per_minute),
-        table_of_contents(reading.headings, min_headings),
-    )
+def analyse(reading: Reading, words_per_minute: int, min_headings: int) -> tuple[ReadingTime, list[TocEntry]]:
+    """(ReadingTime, contents) of a page's prose (see text.read)."""
+    return reading_time(reading, words_per_minute), table_of_contents(reading.headings, min_headings)

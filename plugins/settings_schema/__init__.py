@@ -10,7 +10,7 @@ plugin's ``<plugin>/settings.py``: ``SETTINGS``, a tuple of :class:`Setting`, an
 the setting it is about), checks every value, reports each problem at the line that assigned it,
 fills in the defaults, and raises :class:`diagnostics.ReportedError` when anything is wrong.
 
-The parts (the declaration, the checks, the line finder, "did you mean") are in ``core``, pure.
+The parts are pure: the declaration, the checks and "did you mean" in ``core``, the line finder in ``source``.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from pathlib import Path
 from types import ModuleType
 
 import diagnostics
+import pipeline
 
 from .core import (
     REQUIRED,
     Problem,
     Retired,
     Setting,
-    Source,
     check,
     did_you_mean,
     folder,
@@ -41,11 +41,11 @@ from .core import (
     one_of,
     optional,
     subject,
-    syntax_error,
     text,
     unknown,
     whole_number,
 )
+from .source import Source, syntax_error
 
 __all__ = [
     "REQUIRED",
@@ -71,14 +71,8 @@ __all__ = [
 CHECK = "settings"
 
 
-class _Where:
-    """The settings file of this build and the settings given with -e (a build runs once per process)."""
-
-    source: Source | None = None
-    overrides: frozenset = frozenset()
-
-
-_where = _Where()
+#: The settings file of this build (a Source) and the names given with -e (a build runs once per process).
+_where = pipeline.BuildState(source=None, overrides=frozenset())
 
 
 def declarations(plugins) -> list[ModuleType]:

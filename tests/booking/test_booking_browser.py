@@ -145,5 +145,5 @@ def test_every_booking_link_is_at_least_24_px_square(browser, served_site, width
 def test_every_component_example_is_at_least_24_px_square(page):
     page.set_content(gallery())
     for name in BOOK_NOW:
-        box = page.locator(f'[data-example="{name}"] a[data-booking]').bounding_box()
+        box = page.locator(f'[data-example="book_now/{name}"] a[data-booking]').bounding_box()
         assert box["width"] >= 24 and box["height"] >= 24, (name, box)

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-import markdown
-
-from booking.syntax import BookingExtension, Marker, markers, replace
+from booking.syntax import Marker, markers, replace
+from tests.markdown_support import site_markdown
 
 
 def convert(text: str) -> str:
-    md = markdown.Markdown(
-        extensions=["extra", "meta", "admonition", "sane_lists", BookingExtension()], output_format="html5"
-    )
-    return md.convert(textwrap.dedent(text).lstrip("\n"))
+    return site_markdown().convert(textwrap.dedent(text).lstrip("\n"))
 
 
 def placeholder(line, target=None, boxes=(), malformed=False) -> str:
@@ -75,8 +71,8 @@ def test_a_marker_in_a_note_box_is_recorded_with_the_box():
     )
     (marker,) = markers(html)
     assert marker == Marker(4, "classes", ((("note",), 1),))
-    assert '<div class="admonition note">' in html
-    assert html.index("booking:inline") < html.index("</div>")  # inside the box
+    assert '<!--clinical:care-card 0 {"type":"note"' in html  # the site makes the box a care card
+    assert html.index("booking:inline") < html.index("<!--/clinical:care-card 0-->")  # inside the box
 
 
 def test_a_marker_in_an_urgent_box_records_the_box_and_its_line():

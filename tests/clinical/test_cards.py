@@ -6,15 +6,15 @@ import markdown
 import pytest
 from markupsafe import Markup
 
-from clinical.cards import CARD_TYPES, CareCardExtension, booking_links, fill, marker_data, structure_problems
+from clinical.card_checks import structure_problems
+from clinical.card_types import CARD_TYPES
+from clinical.cards import CareCardExtension, booking_links, fill, marker_data
 from rawhtml.core import take_problems
+from tests.markdown_support import site_markdown
 
 
 def to_html(source: str) -> str:
-    md = markdown.Markdown(
-        extensions=["extra", "admonition", "toc", CareCardExtension()], output_format="html5"
-    )
-    return md.convert(source)
+    return site_markdown(meta=False).convert(source)
 
 
 def record(card_type, heading, level, body):
@@ -45,9 +45,11 @@ def test_the_card_heading_fits_the_outline_and_nested_cards_go_one_deeper():
 
 
 def test_headings_are_plain_text_and_markup_cannot_break_the_marker():
-    html, cards = fill(to_html('!!! urgent "Go -- <b>now</b> & *today* -->"\n    Body.\n'), record)
+    html, refused = take_problems(to_html('!!! urgent "Go -- <b>now</b> & *today* -->"\n    Body.\n'))
+    assert [line for line, *_ in refused] == [1]  # the site refuses raw <b> (rawhtml), at its line
+    html, cards = fill(html, record)
     assert cards[0]["heading"] == "Go -- now & today -->"
-    assert html == "[urgent|Go -- now & today -->|h2]<p>Body.</p>[/urgent]"
+    assert html.strip() == "[urgent|Go -- now & today -->|h2]<p>Body.</p>[/urgent]"
 
 
 def test_a_card_without_a_title_gets_its_type_heading():
@@ -93,7 +95,7 @@ PREFIXES = {
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_care_card_examples(theme_env, name):
-    macro = theme_env.get_template("components/care_card.html").module.care_card
+    macro = theme_env.get_template("components/care_card/care_card.html").module.care_card
     html = str(macro(**EXAMPLES[name]))
     level = EXAMPLES[name].get("heading_level", 2)
     heading = EXAMPLES[name].get("heading") or "Key points"
@@ -106,7 +108,7 @@ def test_care_card_examples(theme_env, name):
 
 
 def test_care_card_escapes_text_and_heading(theme_env):
-    macro = theme_env.get_template("components/care_card.html").module.care_card
+    macro = theme_env.get_template("components/care_card/care_card.html").module.care_card
     html = str(macro("urgent", heading="<script>x</script>", text="<img src=x onerror=alert(1)>"))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clinical.citelint import fold, lint, load_bibliography, parse_bibtex
+from citations.bibliography import Entry as BibEntry
+from citations.bibliography import Loader, folder_files
+from clinical.citelint import entries, fold, lint
 
 ROOT = Path(__file__).resolve().parents[2]
-BIB = load_bibliography(ROOT / "content" / "references")
+BIB = entries(Loader().load_many(folder_files(ROOT / "content" / "references")).entries.values())
 
 
-def test_reads_key_first_author_and_year_from_bibtex():
-    entries = parse_bibtex(
-        "@article{belavy2017,\n  author = {Belav{\\'y}, Daniel L. and Quittner, Matthew J.},\n"
-        "  year = {2017},\n}\n"
-        '@book{who2020, author = "{World Health Organization}", year = 2020}\n'
-    )
-    assert [(e.key, e.surname, e.year) for e in entries] == [
+def test_reads_key_first_author_and_year_from_the_citations_bibliography():
+    items = [
+        {"id": "belavy2017", "author": [{"family": "Belavý"}], "issued": {"date-parts": [[2017]]}},
+        {"id": "who2020", "author": [{"literal": "World Health Organization"}], "issued": {"raw": "2020"}},
+        {"id": "anon", "title": "No author", "issued": {"date-parts": [[2020]]}},
+    ]
+    found = entries(BibEntry(item["id"], item, "refs.json") for item in items)
+    assert [(e.key, e.surname, e.year) for e in found] == [
         ("belavy2017", "belavy", "2017"),
         ("who2020", "world health organization", "2020"),
     ]

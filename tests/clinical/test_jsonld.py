@@ -97,7 +97,7 @@ def test_script_json_cannot_end_the_script_element():
 
 
 def test_medical_jsonld_component(theme_env):
-    macro = theme_env.get_template("components/medical_jsonld.html").module.medical_jsonld
+    macro = theme_env.get_template("components/medical_jsonld/medical_jsonld.html").module.medical_jsonld
     html = str(macro(build(facts(title="a </script> b"), CLINIC, "https://www.example.com")))
     body = re.fullmatch(r'\s*<script type="application/ld\+json">(.*)</script>\s*', html, re.S).group(1)
     assert json.loads(body)["@graph"][1]["headline"] == "a </script> b"

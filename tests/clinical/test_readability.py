@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clinical.readability import Readability, assess, measure, syllables, text_blocks
+from clinical.readability import Readability, assess, measure, syllables
+from reading.text import read
 
 
 @pytest.mark.parametrize(
@@ -22,11 +23,11 @@ def test_text_leaves_out_code_citations_references_and_hidden_text():
         '<pre><code>print("x")</code></pre><span class="visually-hidden">Urgent advice: </span>'
         '<section class="references"><p>Long reference text.</p></section><ul><li>One</li><li>Two</li></ul>'
     )
-    assert text_blocks(html) == ["Heading", "Run slowly.", "One", "Two"]
+    assert read(html).blocks == ["Heading", "Run slowly.", "One", "Two"]
 
 
 def test_measure_counts_words_sentences_and_syllables():
-    result = measure("<p>The cat sat on the mat. The dog ran off!</p><h2>Next steps</h2>")
+    result = measure(read("<p>The cat sat on the mat. The dog ran off!</p><h2>Next steps</h2>"))
     assert (result.words, result.sentences, result.syllables) == (12, 3, 12)
     assert round(result.grade, 2) == round(0.39 * 12 / 3 + 11.8 * 12 / 12 - 15.59, 2)
     assert result.reading_age == round(result.grade + 5, 1)

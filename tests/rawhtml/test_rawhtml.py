@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
-
-import markdown
 import pytest
 
-from booking.syntax import BookingExtension
-from citations.syntax import CitationExtension
-from clinical.cards import CareCardExtension
-from rawhtml.core import ALLOWED, check_fragment, marker_problem, take_problems, url_problem
-from rawhtml.syntax import RawHtmlExtension
+from rawhtml.core import ALLOWED, check_fragment, marker_problem, url_problem
+from tests.markdown_support import assert_markdown_renders, render_markdown
 from tests.rawhtml.inert import executable
 
 
 def convert(source: str, meta: bool = True) -> tuple[str, list[tuple[int | None, str]]]:
     """Markdown as the site configures it: (HTML without the problem placeholders, [(line, message)])."""
-    extensions = [RawHtmlExtension(), CareCardExtension(), BookingExtension(), CitationExtension()]
-    extensions += ["extra", "admonition", "toc", "sane_lists"] + (["meta"] if meta else [])
-    md = markdown.Markdown(extensions=extensions, output_format="html5")
-    html, problems = take_problems(md.convert(textwrap.dedent(source).lstrip("\n")))
-    return html, [(line, message) for line, message, _check in problems]
+    return render_markdown(source, meta)
 
 
 def assert_renders(source: str, expected: str) -> None:
-    html, problems = convert(source)
-    assert problems == []
-    assert html == expected
+    assert_markdown_renders(source, expected)
 
 
 def assert_rejects(source: str, line: int, says: str) -> str:

@@ -1,4 +1,4 @@
-"""settings_schema.core: the line that set a setting, readable syntax errors, checks, did-you-mean."""
+"""settings_schema.core and .source: the line that set a setting, readable syntax errors, checks."""
 
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ from settings_schema.core import (
     REQUIRED,
     Retired,
     Setting,
-    Source,
     check,
     did_you_mean,
     literal,
     number,
     one_of,
     subject,
-    syntax_error,
     text,
     unknown,
     whole_number,
 )
+from settings_schema.source import Source, syntax_error
 
 
 def write(folder, name: str, source: str):

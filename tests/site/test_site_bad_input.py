@@ -74,7 +74,7 @@ def test_plugin_that_fails_to_load_fails_the_build(built):
     broken = project / "plugins" / "broken"
     broken.mkdir()
     (broken / "__init__.py").write_text("import does_not_exist\n", encoding="utf-8")
-    result = run_build(project, out, "-e", 'PLUGINS=["diagnostics", "frontmatter", "citations", "broken"]')
+    result = run_build(project, out, "-e", 'PLUGINS=["frontmatter", "citations", "broken"]')
     assert result.returncode != 0
     assert "Cannot load plugin `broken`" in result.stderr
     assert_output_unchanged(out, before)

@@ -1,59 +1,31 @@
-"""Named examples of the theme's components (toc, article_card, citation, byline, care_card): test
-fixtures, and a gallery page that tests/theme/test_theme_components.py checks with axe."""
+"""The theme's components and their named examples, read from the component folders.
+
+Every ``theme/templates/components/<name>/`` holds the macro (``<name>.html``, macro ``<name>``) and
+``examples.yaml``: ``{macro: <name>, examples: {<example>: {<keyword arguments>}}}``. A component
+added that way is picked up here, and so by every test that runs the examples (escaping, golden
+files, axe). Keyword arguments named ``html`` or ending in ``_html`` are trusted markup (Markup).
+
+``components/citation.html`` stays a single file (plugins/citations renders it by that path); its
+examples are the CITATION table below.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+import re
+from functools import cache
 from pathlib import Path
 
-import jinja2
+import yaml
+from markupsafe import Markup
 
-from reading.core import ReadingTime, TocEntry
+from tests.theme_env import render_macro
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = '<img src=x onerror="alert(1)">'
+COMPONENTS = ROOT / "theme" / "templates" / "components"
+#: What every `hostile-...` example puts in its text fields (COMMON.md).
+HOSTILE = "<img src=x onerror=alert(1)>"
 
-
-def env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-@dataclass
-class FakeArticle:
-    """What article_card reads from a Pelican Article."""
-
-    title: str
-    url: str
-    summary: str
-    category: str = "Back pain"
-    date: dt.datetime = dt.datetime(2025, 1, 31)
-    locale_date: str = "31 January 2025"
-    reading_time: ReadingTime | None = field(default_factory=lambda: ReadingTime(4, 700))
-
-
-TOC = {
-    "flat": [TocEntry("one", "The truth about your spine"), TocEntry("references-title", "References")],
-    "nested": [
-        TocEntry("start", "Getting started", (TocEntry("week-1", "Week 1"), TocEntry("week-2", "Week 2"))),
-        TocEntry("more", "More help"),
-    ],
-    "hostile-text": [TocEntry('x" onmouseover="alert(1)', HOSTILE)],
-}
-
-ARTICLE_CARD = {
-    "plain": FakeArticle("Back Pain: How Running Can Help", "articles/back-pain/", "Running can help."),
-    "no-reading-time": FakeArticle("Knee pain", "articles/knee/", "Where to start.", reading_time=None),
-    "hostile-text": FakeArticle(HOSTILE, "articles/x/", "<b>bold</b> & " + HOSTILE, category=HOSTILE),
-}
-
-#: name -> (cite_id, key, link_html (trusted), preview_html (trusted))
+#: name -> (cite_id, key, link_html (trusted), preview_html (trusted)) for components/citation.html
 CITATION = {
     "harvard": (
         "cite-hartvigsen2018-1",
@@ -72,51 +44,63 @@ CITATION = {
 }
 
 
-#: name -> CLINIC_HOURS as plugins/booking gives it: (days, hours) pairs in words
-OPENING_HOURS = {
-    "weekdays-saturday": [("Monday to Friday", "8am to 7pm"), ("Saturday", "9am to 1pm")],
-    "hostile-text": [(HOSTILE, HOSTILE)],
-}
+def _trusted(args: dict) -> dict:
+    return {k: Markup(v) if (k == "html" or k.endswith("_html")) and v else v for k, v in args.items()}
 
 
-def render_macro(template: str, name: str, *args, **kwargs) -> str:
-    return str(getattr(env().get_template(template).module, name)(*args, **kwargs))
+@cache
+def components() -> dict[str, dict]:
+    """name -> {"macro": ..., "examples": {example: kwargs}} for every component folder."""
+    found = {}
+    for path in sorted(COMPONENTS.glob("*/examples.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["macro"] == path.parent.name, f"{path}: macro must be '{path.parent.name}'"
+        assert (path.parent / f"{path.parent.name}.html").is_file(), f"{path}: no {path.parent.name}.html"
+        found[path.parent.name] = data
+    return found
 
 
-def render(component: str, example: str) -> str:
-    if component == "toc":
-        return render_macro("components/toc.html", "toc", TOC[example])
-    if component == "article_card":
-        return render_macro("components/article_card.html", "article_card", ARTICLE_CARD[example], "..")
+def example(component: str, name: str) -> dict:
+    """The keyword arguments of one named example."""
+    return components()[component]["examples"][name]
+
+
+def folder_examples() -> list[tuple[str, str]]:
+    return [(c, n) for c, data in components().items() for n in data["examples"]]
+
+
+def render(component: str, name: str) -> str:
     if component == "citation":
-        return render_macro("components/citation.html", "citation_ref", *CITATION[example])
-    if component == "opening_hours":
-        return render_macro("components/opening_hours.html", "opening_hours", OPENING_HOURS[example])
-    raise KeyError(component)
+        return render_macro("components/citation.html", "citation_ref", *CITATION[name])
+    macro = components()[component]["macro"]
+    return render_macro(
+        f"components/{component}/{component}.html", macro, **_trusted(example(component, name))
+    )
 
 
-EXAMPLES = (
-    [("toc", n) for n in TOC]
-    + [("article_card", n) for n in ARTICLE_CARD]
-    + [("citation", n) for n in CITATION]
-    + [("opening_hours", n) for n in OPENING_HOURS]
-)
+#: Every example of every component, the folders' and the citation's.
+EXAMPLES = folder_examples() + [("citation", n) for n in CITATION]
 
 
-def gallery() -> str:
-    """Every example on one valid page (one h1, landmarks), as a visitor's browser would get them."""
+def _unique_ids(html: str, suffix: str) -> str:
+    """The example's ids (and what points at them) made unique on a page holding every example."""
+    for ident in set(re.findall(r'\bid="([^"]+)"', html)):
+        for attr in ("id", "aria-labelledby", "aria-describedby", "for"):
+            html = html.replace(f'{attr}="{ident}"', f'{attr}="{ident}-{suffix}"')
+        html = html.replace(f'href="#{ident}"', f'href="#{ident}-{suffix}"')
+    return html
+
+
+def gallery(pairs: list[tuple[str, str]] | None = None) -> str:
+    """Examples on one valid page (one h1, landmarks), as a visitor's browser would get them."""
     parts = []
-    for index, (component, name) in enumerate(EXAMPLES):
-        html = render(component, name)
-        if component == "toc":  # each example's heading id must be unique on the page
-            html = html.replace('id="toc-title"', f'id="toc-title-{index}"').replace(
-                'aria-labelledby="toc-title"', f'aria-labelledby="toc-title-{index}"'
-            )
+    for index, (component, name) in enumerate(pairs or EXAMPLES):
+        html = _unique_ids(render(component, name), str(index))
         if component == "citation":
             html = f"<p>Cited as {html}.</p>"
-        if component == "opening_hours":  # one "opening-hours" id per page
-            html = html.replace('id="opening-hours"', f'id="opening-hours-{index}"')
-        parts.append(f"<section aria-label='{component} {name}'>{html}</section>")
+        parts.append(
+            f"<section aria-label='{component} {name}' data-example='{component}/{name}'>{html}</section>"
+        )
     css = (ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Components</title>"

@@ -14,7 +14,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.theme.examples import ROOT, env
+from tests.theme.examples import ROOT
+from tests.theme_env import theme_env as env
 
 pytestmark = pytest.mark.browser
 
@@ -178,7 +179,7 @@ def test_dates_never_break_across_lines(base, phone):
 
 
 def test_care_card_levels_differ_in_dark_mode(phone):
-    macro = env().get_template("components/care_card.html").module.care_card
+    macro = env().get_template("components/care_card/care_card.html").module.care_card
     cards = "".join(
         str(macro(kind, text="Signs to act on.")) for kind in ("immediate", "urgent", "non-urgent")
     )

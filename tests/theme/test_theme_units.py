@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from layouts.core import choices, problem
+from layouts.core import choices, navigation, problem
 from reading import core as reading
 from related.core import neighbours, related, related_all
 
@@ -110,10 +110,20 @@ def test_related_all_gives_exactly_what_related_gives_for_each_article():
 
 
 def test_unknown_template_names_the_choices_with_a_hint():
-    available = choices(["base.html", "article.html", "page.html", "contact.html", "components/toc.html"])
+    available = choices(["base.html", "article.html", "page.html", "contact.html", "components/toc/toc.html"])
     assert available == ["article", "contact", "page"]
     assert problem("page", available) is None
     assert problem("contcat", available) == (
         "unknown template 'contcat' in 'template: contcat' (did you mean 'contact'?); "
         "the theme's templates are: article, contact, page"
     )
+
+
+def test_the_navigation_is_the_pages_with_nav_order_in_number_order():
+    @dataclass
+    class P:
+        title: str
+        nav_order: str | None = None
+
+    pages = [P("Ten", "10"), P("About"), P("Two", "2"), P("Classes", "1")]
+    assert [p.title for p in navigation(pages)] == ["Classes", "Two", "Ten"]  # "10" after "2"
