@@ -6,15 +6,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.theme.examples import ROOT, env
+from tests.theme.examples import COMPONENTS
+from tests.theme.examples import render as render_example
 
-FOLDER = ROOT / "theme" / "templates" / "components" / "timetable"
-EXAMPLES = yaml.safe_load((FOLDER / "examples.yaml").read_text(encoding="utf-8"))
+EXAMPLES = yaml.safe_load((COMPONENTS / "timetable" / "examples.yaml").read_text(encoding="utf-8"))
 
 
 def render(name: str) -> BeautifulSoup:
-    macro = getattr(env().get_template("components/timetable/timetable.html").module, EXAMPLES["macro"])
-    return BeautifulSoup(str(macro(**EXAMPLES["examples"][name])), "html.parser")
+    return BeautifulSoup(render_example("timetable", name), "html.parser")
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES["examples"]))
