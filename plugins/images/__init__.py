@@ -32,6 +32,7 @@ class _Build:
     def __init__(self) -> None:
         self.store: files.Store | None = None
         self.variants: list[core.Variant] = []
+        self.used: set[Path] = set()
         self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
         # photos in the static folders, kept from Pelican's copy: save_as -> (source, label)
         self.originals: dict[str, tuple[Path, str]] = {}
@@ -122,7 +123,7 @@ def _report(obj, problems: list[core.Problem]) -> None:
 
 
 def all_generators_finalized(generators) -> None:
-    _build.variants = []
+    _build.variants, _build.used = [], set()
     if not generators:
         return
     settings = generators[0].settings
@@ -155,6 +156,7 @@ def all_generators_finalized(generators) -> None:
         obj._content = result.html
         forget_memoized(obj)
         _build.variants.extend(result.variants)
+        _build.used |= result.used
 
 
 def finalized(pelican) -> None:
@@ -163,7 +165,7 @@ def finalized(pelican) -> None:
     if store is None:
         return
     originals, _build.originals = _build.originals, {}
-    shown = {v.source for v in variants}
+    shown, _build.used = _build.used, set()
     for save_as, (source, label) in originals.items():
         if source in shown:
             continue  # only its copies are published

@@ -42,7 +42,7 @@ class Variant:
     source: Path  # the original file (inside the content folder)
     save_as: str  # where the copy goes, relative to the output folder (never outside it)
     width: int
-    fmt: str = "jpeg"  # one of MIME's keys
+    fmt: str = ""  # one of MIME's keys ("": the fallback format for save_as)
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Result:
     html: str
     variants: list[Variant] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    used: set[Path] = field(default_factory=set)  # the pictures the page shows (only their copies ship)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def rewrite(
             guess = suggestion(where.rel, content_path)
             problem(not_found_message(where.rel, guess, content_label, relative))
         elif where.kind == "ok":
+            result.used.add(where.file)
             try:
                 size = probe(where.file)
             except Unreadable as exc:

@@ -271,8 +271,9 @@ class Store:
         key = self.digest_of(variant.source)
         self.size(variant.source)
         record = self._records[key]
-        name = f"{variant.width}.{variant.fmt}"
-        entry = self.cache / f"{key}-{variant.width}w.{variant.fmt}" if self.cache else None
+        fmt = variant.fmt or fallback_format(variant.save_as)
+        name = f"{variant.width}.{fmt}"
+        entry = self.cache / f"{key}-{variant.width}w.{fmt}" if self.cache else None
         expected = record["copies"].get(name)
         if entry and self.load and expected:
             try:
@@ -282,7 +283,7 @@ class Store:
             if data and digest(data) == expected:
                 return data
             self.damaged.append(entry)
-        data = resize(variant.source, variant.width, variant.fmt)
+        data = resize(variant.source, variant.width, fmt)
         if entry:
             _write_atomically(entry, data)
             record = {**record, "copies": {**record["copies"], name: digest(data)}}
