@@ -68,7 +68,7 @@ BOOKING_UTM = {"source": "clinic-website", "medium": "referral"}
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "videos"]  # pictures; exercise videos and their captions (.mp4, .webm, .vtt)
 IGNORE_FILES = [".#*", ".gitkeep"]
 # Only Markdown: HTML and reStructuredText pages would be published unchecked (contentguard refuses them).
 READERS = {"rst": None, "html": None, "htm": None}
@@ -163,6 +163,7 @@ PLUGINS = [
     "clinical",
     "rawhtml",
     "layouts",
+    "video",
     "reading",
     "images",
     "related",
