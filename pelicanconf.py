@@ -163,6 +163,7 @@ PLUGINS = [
     "clinical",
     "rawhtml",
     "layouts",
+    "exercise",  # before video: a card's video is a video marker the video plugin draws
     "video",
     "reading",
     "images",

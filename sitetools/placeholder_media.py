@@ -153,7 +153,7 @@ def plan() -> Image.Image:
         draw.text((60, 320), "run", fill=BRAND, font=font)
         draw.text((150, 320), "walk", fill=MUTED, font=font)
         draw.text((60, 430), "By week 12: longer running intervals", fill=INK, font=font)
-        draw.text((60, 490), "1.1 km  →  2.7 km", fill=BRAND, font=_font(64))
+        draw.text((60, 490), "1.1 km to 2.7 km", fill=BRAND, font=_font(64))
 
     return _card("The run-walk plan", body)
 

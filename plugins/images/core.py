@@ -299,6 +299,7 @@ def _poster(match, result, content_path, source_path, url_prefix, widths, probe,
             )
         )
         return start
+    result.used.add(where.file)
     try:
         size = probe(where.file)
     except Unreadable as exc:
