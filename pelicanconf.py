@@ -201,6 +201,8 @@ CHECK_BUDGETS = {
     "home": 15_000,
     "search": 45_000,  # Pagefind's UI script and styles load on this page only
     "default": 12_000,  # lists (topics, tags, archives, authors) and the 404 page
+    # any page showing content photos or a video (three photos and one video: 60 KB on a 375 px phone)
+    "media": 60_000,
 }
 CHECK_SEARCH_QUERY = "marathon"  # the search page is checked showing the results for this word
 # `invoke check --lighthouse`: minimum Lighthouse scores (0-100, mobile) for the home page and an article.
