@@ -36,6 +36,8 @@ def content_security_policy(headers_file: Path = HEADERS_FILE) -> str:
             parts = [p.strip() for p in value.split(";") if p.strip()]
             return "; ".join(p for p in parts if p != "upgrade-insecure-requests")
     raise ValueError(f"{headers_file} has no Content-Security-Policy line")
+
+
 LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?", re.IGNORECASE)
 REFUSED = (
     b"403 Forbidden: this preview answers only to http://127.0.0.1/ or http://localhost/ "
@@ -119,8 +121,9 @@ def serve(output: Path, port: int) -> int:
             file=sys.stderr,
         )
         return 1
+    handler = make_handler(output)  # reads the CSP from deploy/_headers (a missing file says so)
     try:
-        server = Server((HOST, port), make_handler(output))
+        server = Server((HOST, port), handler)
     except OSError as exc:
         print(
             f"Cannot serve on {HOST}:{port}: {exc.strerror}; stop the program using that port, "

@@ -24,6 +24,7 @@ from .server import serve
 from .site import Site
 
 PHONE = {"width": 375, "height": 812}
+PHONE_SCALE = 2  # a phone's screen: 2 device pixels per CSS pixel (srcset picks the copy for it)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SCHEMES = ("light", "dark")
 BUDGET_CHECK = "bytes, first visit"
@@ -46,11 +47,13 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def run(site: Site, accessibility: bool = True, budgets: bool = True) -> list[Row]:
+def run(site: Site, accessibility: bool = True, budgets: bool = True, browser=None) -> list[Row]:
+    """The rows of both checks; `browser`: a running Playwright browser (tests), else one is started."""
     if accessibility:
         tools.python_module("axe_playwright_python", "axe-playwright-python")
     rows: list[Row] = []
-    with serve(site.output) as base, chromium() as browser:
+    with serve(site.output) as base, contextlib.ExitStack() as stack:
+        browser = browser or stack.enter_context(chromium())
         if accessibility:
             rows += _accessibility(site, base, browser)
         if budgets:
@@ -67,8 +70,8 @@ def _url(site: Site, base: str, rel: str, with_query: bool = False) -> str:
 
 
 def _open(browser, base: str):
-    """One phone-sized page with the cache off: every navigation is a first visit."""
-    context = browser.new_context(viewport=PHONE)
+    """One phone-sized page (375 px at 2x) with the cache off: every navigation is a first visit."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=PHONE_SCALE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
