@@ -171,7 +171,8 @@ def main() -> int:
     images.mkdir(parents=True, exist_ok=True)
     videos.mkdir(parents=True, exist_ok=True)
     for name, make in (("walk", walking), ("run", running), ("plan", plan), ("video-poster", poster)):
-        make().save(images / f"run-walk-{name}.png", optimize=True)
+        # 800 px wide: plenty for a placeholder drawing, and only three copies each to make
+        make().resize((800, 533), Image.Resampling.LANCZOS).save(images / f"run-walk-{name}.png", optimize=True)
     frames = [f.resize((640, 426)) for f in (poster(), walking(), running(), plan())]
     (videos / "run-walk-intervals.webm").write_bytes(webm_bytes(frames))
     (videos / "run-walk-intervals.vtt").write_text(

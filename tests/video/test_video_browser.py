@@ -176,7 +176,7 @@ def test_the_example_exercise_page_within_budget_axe_clean_captions_and_one_a4_p
     assert len(shown) >= 2, shown
     for src, painted in shown:
         width = int(re.search(r"-(\d+)w\.webp$", src).group(1))
-        assert width == min(w for w in (343, 686, 1008, 1200) if w >= painted * 2), (src, painted)
+        assert width == min(w for w in (343, 686, 800) if w >= painted * 2), (src, painted)
     assert not [u for _, u in seen if u.endswith(".webm")], "the video downloaded before it was played"
     captions = page.evaluate("fetch(document.querySelector('track').src).then(r => r.text())")
     assert captions.startswith("WEBVTT")
