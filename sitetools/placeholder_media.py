@@ -172,7 +172,8 @@ def main() -> int:
     videos.mkdir(parents=True, exist_ok=True)
     for name, make in (("walk", walking), ("run", running), ("plan", plan), ("video-poster", poster)):
         # 800 px wide: plenty for a placeholder drawing, and only three copies each to make
-        make().resize((800, 533), Image.Resampling.LANCZOS).save(images / f"run-walk-{name}.png", optimize=True)
+        drawing = make().resize((800, 533), Image.Resampling.LANCZOS)
+        drawing.save(images / f"run-walk-{name}.png", optimize=True)
     frames = [f.resize((640, 426)) for f in (poster(), walking(), running(), plan())]
     (videos / "run-walk-intervals.webm").write_bytes(webm_bytes(frames))
     (videos / "run-walk-intervals.vtt").write_text(
