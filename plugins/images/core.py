@@ -385,5 +385,7 @@ def outside_static_file(source_path: str, content_path: Path, content_label: str
 
 
 def strip_responsive(fragment: str) -> str:
-    """Feeds: drop srcset/sizes (their URLs are relative to the page, which a feed reader is not on)."""
+    """Feeds: drop srcset/sizes and <picture>'s sources (their URLs are relative to the page, which a
+    feed reader is not on); the <img> with its fallback copy stays."""
+    fragment = re.sub(r"<source\b[^>]*\bsrcset=[^>]*>|</?picture>", "", fragment)
     return re.sub(r'\s(?:srcset|sizes)="[^"]*"', "", fragment)

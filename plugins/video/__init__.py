@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -101,7 +102,19 @@ def _content_init(content) -> None:
     content._content = replace(html, render)
 
 
+_SCRIPT_RE = re.compile(r'<script src="[^"]*/js/video\.js" defer></script>\s*')
+
+
+def _feed_generated(context, feed) -> None:
+    """Feeds: no script (a feed reader runs none); the facade stays a plain link to the video."""
+    for item in feed.items:
+        for name in ("description", "content"):
+            if item.get(name) and "js/video.js" in item[name]:
+                item[name] = _SCRIPT_RE.sub("", item[name])
+
+
 def register() -> None:
+    signals.feed_generated.connect(_feed_generated)
     signals.initialized.connect(_initialized)
     signals.generator_init.connect(_generator_init)
     signals.content_object_init.connect(_content_init)

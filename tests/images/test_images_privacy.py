@@ -127,3 +127,29 @@ def test_a_phone_at_2x_never_gets_more_than_the_column_it_paints(built, capsys):
     with capsys.disabled():
         print("\n  bytes of each copy: " + ", ".join(f"{n} {b:,}" for n, b in sizes.items()))
     assert sizes["IMG 1234-686w.webp"] < sizes["IMG 1234-686w.jpg"]
+
+
+def test_avif_and_webp_are_offered_best_first_and_carry_no_metadata(tmp_path):
+    from images import core, files
+
+    content = (tmp_path / "content").resolve()
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "IMG 9.jpeg").write_bytes(sideways_phone_photo(1000, 750))
+    result = core.rewrite(
+        '<p><img alt="A bridge" src="{static}/images/IMG 9.jpeg"></p>',
+        content,
+        content / "articles" / "a.md",
+        "../../",
+        [343, 686],
+        "100vw",
+        lambda path: files.inspect(path, 40_000_000),
+        formats=("avif", "webp"),
+    )
+    assert result.problems == []
+    types = re.findall(r'<source type="([^"]+)"', result.html)
+    assert types == ["image/avif", "image/webp"]
+    assert 'src="../../images/IMG%209-686w.jpg"' in result.html  # the fallback, for a phone at 2x
+    avif = next(v for v in result.variants if v.fmt == "avif" and v.width == 686)
+    out = files.write_variant(avif, tmp_path / "output", files.Store(None))
+    found = metadata(out)
+    assert found["exif"] == {} and found["gps"] == {} and found["size"] == (686, 915)

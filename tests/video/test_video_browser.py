@@ -141,6 +141,9 @@ def test_without_javascript_the_facade_is_a_plain_link_to_the_video(browser, ser
     assert link.get_attribute("href") == f"https://www.youtube.com/watch?v={YOUTUBE_ID}"
     assert page.locator("iframe").count() == 0 and third == []
     context.close()
+    feed = (served[1] / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert f"https://www.youtube.com/watch?v={YOUTUBE_ID}" in feed  # the facade's link, in the feed too
+    assert "js/video.js" not in feed and "&lt;source" not in feed and "srcset" not in feed
 
 
 def test_the_example_exercise_page_within_budget_axe_clean_captions_and_one_a4_page(browser, served, capsys):
