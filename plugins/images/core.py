@@ -24,7 +24,6 @@ IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 FIGURE_RE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>", re.I)
 VIDEO_RE = re.compile(r"<video\b[^>]*\bposter=[^>]*>", re.I)
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
-FORMATS = ("avif", "webp")  # modern formats a <picture> may offer before the fallback
 PHONE_2X = 686  # device pixels of the text column on a 375 px phone at 2x (375 - 2 x 16 CSS px)
 DECORATIVE = "decorative"  # ![](x.jpg){: .decorative}: no alt text on purpose
 _LINK_PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
