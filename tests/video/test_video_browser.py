@@ -140,6 +140,8 @@ def test_without_javascript_the_facade_is_a_plain_link_to_the_video(browser, ser
     link = page.get_by_role("link", name=re.compile("Play video: How to do a bridge"))
     assert link.get_attribute("href") == f"https://www.youtube.com/watch?v={YOUTUBE_ID}"
     assert page.locator("iframe").count() == 0 and third == []
+    page.set_viewport_size({"width": 320, "height": 700})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
     feed = (served[1] / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert f"https://www.youtube.com/watch?v={YOUTUBE_ID}" in feed  # the facade's link, in the feed too
@@ -184,6 +186,9 @@ def test_the_example_exercise_page_within_budget_axe_clean_captions_and_one_a4_p
     captions = page.evaluate("fetch(document.querySelector('track').src).then(r => r.text())")
     assert captions.startswith("WEBVTT")
     loaded = sorted({urlsplit(u).path.rsplit("/", 1)[1] for t, u in seen if t == "image"})
+    for width in (320, 375):  # nothing wider than a small phone's screen
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the programme does not print on one A4 page"
     with capsys.disabled():
