@@ -68,7 +68,7 @@ BOOKING_UTM = {"source": "clinic-website", "medium": "referral"}
 PATH = "content"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "videos"]  # pictures; exercise videos and their captions (.mp4, .webm, .vtt)
 IGNORE_FILES = [".#*", ".gitkeep"]
 # Only Markdown: HTML and reStructuredText pages would be published unchecked (contentguard refuses them).
 READERS = {"rst": None, "html": None, "htm": None}
@@ -163,6 +163,8 @@ PLUGINS = [
     "rawhtml",
     "layouts",
     "timetable",
+    "exercise",  # before video: a card's video is a video marker the video plugin draws
+    "video",
     "reading",
     "images",
     "related",
@@ -198,6 +200,8 @@ CHECK_BUDGETS = {
     "home": 15_000,
     "search": 45_000,  # Pagefind's UI script and styles load on this page only
     "default": 12_000,  # lists (topics, tags, archives, authors) and the 404 page
+    # any page showing content photos or a video (three photos and one video: 60 KB on a 375 px phone)
+    "media": 60_000,
 }
 CHECK_SEARCH_QUERY = "marathon"  # the search page is checked showing the results for this word
 # `invoke check --lighthouse`: minimum Lighthouse scores (0-100, mobile) for the home page and an article.

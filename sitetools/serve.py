@@ -6,6 +6,10 @@
 - A missing path gets the site's own 404 page with status 404; a folder without index.html
   gets the same (no folder listings); `/x` redirects to `/x/` when that is a folder.
 - Each request reads the output folder afresh, so a build that swaps in a new site is served at once.
+- Every response carries the site's Content-Security-Policy, the one deploy/_headers and
+  deploy/nginx.conf send (less `upgrade-insecure-requests`: the preview is plain http), so a page
+  that works here works on the server: no script from elsewhere, frames from youtube-nocookie.com
+  and player.vimeo.com only (the video facade, after a click).
 
 `python -m sitetools.serve [--output output] [--port 8000]`; sitetools.livereload uses the Host check.
 """
@@ -21,6 +25,19 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 HOST = "127.0.0.1"
+HEADERS_FILE = Path(__file__).resolve().parents[1] / "deploy" / "_headers"
+
+
+def content_security_policy(headers_file: Path = HEADERS_FILE) -> str:
+    """The CSP of deploy/_headers, for a plain-http preview (no `upgrade-insecure-requests`)."""
+    for line in headers_file.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.strip().partition(":")
+        if name.lower() == "content-security-policy":
+            parts = [p.strip() for p in value.split(";") if p.strip()]
+            return "; ".join(p for p in parts if p != "upgrade-insecure-requests")
+    raise ValueError(f"{headers_file} has no Content-Security-Policy line")
+
+
 LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?", re.IGNORECASE)
 REFUSED = (
     b"403 Forbidden: this preview answers only to http://127.0.0.1/ or http://localhost/ "
@@ -51,9 +68,15 @@ class LocalOnly:
 
 
 def make_handler(root: Path):
+    policy = content_security_policy()
+
     class Handler(LocalOnly, SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
+
+        def end_headers(self) -> None:
+            self.send_header("Content-Security-Policy", policy)
+            super().end_headers()
 
         def do_GET(self) -> None:
             if not self.refused():
@@ -98,8 +121,9 @@ def serve(output: Path, port: int) -> int:
             file=sys.stderr,
         )
         return 1
+    handler = make_handler(output)  # reads the CSP from deploy/_headers (a missing file says so)
     try:
-        server = Server((HOST, port), make_handler(output))
+        server = Server((HOST, port), handler)
     except OSError as exc:
         print(
             f"Cannot serve on {HOST}:{port}: {exc.strerror}; stop the program using that port, "

@@ -47,7 +47,10 @@ def _limits(settings) -> Limits:
     """The size and nesting limits (values checked at start-up: see contentguard.settings)."""
     values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
     return Limits(
-        values["CONTENT_MAX_FILE_BYTES"], values["CONTENT_MAX_STATIC_BYTES"], values["CONTENT_MAX_NESTING"]
+        values["CONTENT_MAX_FILE_BYTES"],
+        values["CONTENT_MAX_STATIC_BYTES"],
+        values["CONTENT_MAX_NESTING"],
+        values["CONTENT_MAX_VIDEO_BYTES"],
     )
 
 

@@ -36,7 +36,14 @@ TEXT_SUFFIXES = MARKDOWN_SUFFIXES | {
 #: What may sit outside STATIC_PATHS: Markdown sources, bibliographies and CSL styles.
 SOURCE_SUFFIXES = MARKDOWN_SUFFIXES | {".bib", ".bibtex", ".json", ".yaml", ".yml", ".csl"}
 #: What may sit in STATIC_PATHS (copied to the site as it is, served from the clinic's address).
-STATIC_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".pdf", ".ico"})
+STATIC_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg", ".pdf", ".ico", ".heic", ".heif"}
+    | {".mp4", ".webm", ".vtt"}
+)
+#: Videos (and their captions) in STATIC_PATHS: checked for what they are (see _media_problem).
+VIDEO_SUFFIXES = frozenset({".mp4", ".webm"})
+#: An MP4/QuickTime atom holding the place a phone recorded the video (ISO 6709, e.g. +51.5-000.1/).
+_LOCATION_ATOMS = (b"\xa9xyz", b"com.apple.quicktime.location.ISO6709")
 _PELICAN_MARKUP = {".rst", ".html", ".htm"}
 #: In an SVG, what a browser would run or fetch: script, event handlers, javascript: URLs, HTML
 #: islands, and links to anything but the picture's own #ids (or inline data: images).
@@ -52,6 +59,7 @@ class Limits:
     text_bytes: int  # CONTENT_MAX_FILE_BYTES: Markdown, bibliographies and every other file
     static_bytes: int  # CONTENT_MAX_STATIC_BYTES: files in STATIC_PATHS (images, PDFs), only copied
     nesting: int  # CONTENT_MAX_NESTING: blockquote / list levels in Markdown
+    video_bytes: int = 30 * 1024 * 1024  # CONTENT_MAX_VIDEO_BYTES: .mp4 / .webm in STATIC_PATHS
 
 
 @dataclass(frozen=True)
@@ -151,11 +159,14 @@ def scan(
 def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits: Limits) -> list[Finding]:
     rel = os.path.relpath(path, root)
     is_static = any(within(rel, folder) for folder in static)
+    suffix = path.suffix.lower()
     limit, setting = (
         (limits.static_bytes, "CONTENT_MAX_STATIC_BYTES")
         if is_static
         else (limits.text_bytes, "CONTENT_MAX_FILE_BYTES")
     )
+    if is_static and suffix in VIDEO_SUFFIXES:
+        limit, setting = limits.video_bytes, "CONTENT_MAX_VIDEO_BYTES"
     if size > limit:
         fix = "make it smaller (resize or compress it)" if is_static else "split it into smaller files"
         return [
@@ -166,9 +177,11 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
                 f"or raise {setting} in pelicanconf.py",
             )
         ]
-    suffix = path.suffix.lower()
     if problem := _kind_problem(suffix, is_static):
         return [Finding(path, None, problem)]
+    if is_static and suffix in VIDEO_SUFFIXES | {".vtt"}:
+        data = _read_regular(path, limit) or b""
+        return [Finding(path, line, message) for line, message in _media_problems(suffix, data)]
     if is_static and suffix == ".svg":
         data = _read_regular(path, limit) or b""
         if match := _SVG_ACTIVE.search(data):
@@ -198,6 +211,41 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
     ]
 
 
+def _media_problems(suffix: str, data: bytes) -> list[tuple[int | None, str]]:
+    """A video that is not one, a phone video that records where it was made, captions that are not
+    WebVTT text: each published as it is, so each is checked here."""
+    if suffix == ".vtt":
+        if not data.lstrip(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
+            return [
+                (1, "captions must be a WebVTT file starting with the line WEBVTT; export them again as .vtt")
+            ]
+        return check_text(data, markdown=False, max_nesting=0)
+    if suffix == ".mp4" and data[4:8] != b"ftyp":
+        kind = "MP4"
+    elif suffix == ".webm" and not data.startswith(b"\x1a\x45\xdf\xa3"):
+        kind = "WebM"
+    else:
+        for atom in _LOCATION_ATOMS:
+            if atom in data:
+                return [
+                    (
+                        None,
+                        "a video that records where it was filmed (its location metadata, "
+                        f"'{atom.decode('latin-1')}'): published as it is, it tells everyone that place; "
+                        "export it again without location (e.g. ffmpeg -i in.mp4 -map_metadata -1 -c copy "
+                        "out.mp4, or turn off location in the phone's camera settings)",
+                    )
+                ]
+        return []
+    return [
+        (
+            None,
+            f"not an {kind} video (its first bytes are not a {kind} header); "
+            "export it again as .mp4 or .webm",
+        )
+    ]
+
+
 def _kind_problem(suffix: str, is_static: bool) -> str | None:
     """Why a file of this type may not be in this part of the content folder, or None."""
     if is_static:
@@ -205,7 +253,7 @@ def _kind_problem(suffix: str, is_static: bool) -> str | None:
             return None
         return (
             f"a '{suffix or 'no extension'}' file among the pictures: everything here is published as it "
-            "is, from the clinic's address, so only pictures and PDFs may be here "
+            "is, from the clinic's address, so only pictures, PDFs, videos and captions may be here "
             f"({', '.join(sorted(STATIC_SUFFIXES))}); delete it or move it out of content/"
         )
     if suffix in SOURCE_SUFFIXES:

@@ -18,6 +18,12 @@ SETTINGS = (
         whole_number(1),
     ),
     Setting(
+        "CONTENT_MAX_VIDEO_BYTES",
+        30 * 1024 * 1024,  # a one-minute exercise clip at 720p
+        "largest video (`.mp4`, `.webm`) in `STATIC_PATHS`, published as it is",
+        whole_number(1),
+    ),
+    Setting(
         "CONTENT_MAX_READ_SECONDS",
         10,
         "longest time reading one Markdown file may take (a line of thousands of `[x](` or `<`)",

@@ -33,7 +33,10 @@ class _Build:
     def __init__(self) -> None:
         self.store: files.Store | None = None
         self.variants: list[core.Variant] = []
+        self.used: set[Path] = set()
         self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
+        # photos in the static folders, kept from Pelican's copy: save_as -> (source, label)
+        self.originals: dict[str, tuple[Path, str]] = {}
 
 
 _build = _Build()
@@ -70,7 +73,7 @@ def generator_finalized(generator) -> None:
     content_path = _content_path(generator.settings)
     for obj in all_contents([generator]):
         html = getattr(obj, "_content", None)
-        if html and "<img" in html.lower():
+        if html and ("<img" in html.lower() or "<video" in html.lower()):
             source = _source(content_path, generator.settings, obj)
             _build.bad_paths |= core.bad_paths(html, content_path, source)
     generator.context.get("static_links", set()).difference_update(_build.bad_paths)
@@ -81,9 +84,15 @@ def static_generator_finalized(generator) -> None:
     content_path = _content_path(generator.settings)
     label = diagnostics.relpath(generator.settings["PATH"]) or "content"
     kept = []
+    _build.originals = {}
     for static in generator.staticfiles:
         problem = core.outside_static_file(static.source_path, content_path, label)
-        if problem is None:
+        if problem is None and static.source_path.lower().endswith(core.RESIZABLE):
+            # never published as it is (it carries EXIF, GPS, XMP): a page shows its copies; a photo no
+            # page shows is published as one stripped copy under its own name (finalized)
+            shown = f"{label}/{static.relative_source_path}"
+            _build.originals[static.save_as] = (Path(os.path.realpath(static.source_path)), shown)
+        elif problem is None:
             kept.append(static)
         elif static.relative_source_path not in _build.bad_paths:  # else its article's line says it
             # named as it is in content/ (diagnostics.relpath would follow the link out)
@@ -115,7 +124,7 @@ def _report(obj, problems: list[core.Problem]) -> None:
 
 
 def all_generators_finalized(generators) -> None:
-    _build.variants = []
+    _build.variants, _build.used = [], set()
     if not generators:
         return
     settings = generators[0].settings
@@ -130,16 +139,25 @@ def all_generators_finalized(generators) -> None:
     )
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)
-        if not html or "<img" not in html.lower():
+        if not html or not ("<img" in html.lower() or "<video" in html.lower()):
             continue
         source = _source(content_path, settings, obj)
         result = core.rewrite(
-            html, content_path, source, _prefix(settings, obj), widths, sizes, store.size, label
+            html,
+            content_path,
+            source,
+            _prefix(settings, obj),
+            widths,
+            sizes,
+            store.size,
+            label,
+            tuple(_setting(settings, "IMAGES_FORMATS")),
         )
         _report(obj, result.problems)
         obj._content = result.html
         forget_memoized(obj)
         _build.variants.extend(result.variants)
+        _build.used |= result.used
 
 
 def finalized(pelican) -> None:
@@ -147,13 +165,35 @@ def finalized(pelican) -> None:
     _build.store, _build.variants = None, []
     if store is None:
         return
+    originals, _build.originals = _build.originals, {}
+    shown, _build.used = _build.used, set()
+    for save_as, (source, label) in originals.items():
+        if source in shown:
+            continue  # only its copies are published
+        suffix = source.suffix.lower()
+        if suffix in (".heic", ".heif"):  # browsers cannot show it: a JPEG of it, beside it
+            save_as = save_as[: -len(suffix)] + ".jpg"
+        try:
+            width = store.size(source)[0]
+        except core.Unreadable as exc:
+            diagnostics.error(label, None, str(exc), CHECK)
+            continue
+        variants.append(core.Variant(source, save_as, width, core.fallback_format(save_as)))
     if not diagnostics.COLLECTOR.errors:  # a failing build writes nothing (its output is thrown away)
         output = Path(pelican.output_path)
-        done = set()
+        done: dict[str, Path] = {}
         for variant in variants:
             if variant.save_as in done:
+                if done[variant.save_as] != variant.source:  # photo.jpg and photo.png: one copy name
+                    diagnostics.error(
+                        variant.source,
+                        None,
+                        f"its copy {variant.save_as} has the name of a copy of {done[variant.save_as].name}; "
+                        "rename one of the two pictures",
+                        CHECK,
+                    )
                 continue
-            done.add(variant.save_as)
+            done[variant.save_as] = variant.source
             try:
                 files.write_variant(variant, output, store)
             except Exception as exc:  # a picture Pillow can read but not resize: say which, no traceback

@@ -15,11 +15,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
-RESIZABLE = (".png", ".jpg", ".jpeg", ".webp")
+#: Pictures published only as resized copies (upright, without metadata); HEIC: iPhone photos.
+RESIZABLE = (".png", ".jpg", ".jpeg", ".webp", ".heic", ".heif")
 PICTURES = (*RESIZABLE, ".gif", ".svg", ".avif")  # what "did you mean" looks for
 IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+FIGURE_RE = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>", re.I)
+VIDEO_RE = re.compile(r"<video\b[^>]*\bposter=[^>]*>", re.I)
+MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+PHONE_2X = 686  # device pixels of the text column on a 375 px phone at 2x (375 - 2 x 16 CSS px)
+DECORATIVE = "decorative"  # ![](x.jpg){: .decorative}: no alt text on purpose
 _LINK_PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
 _ABOVE_FOLD_RE = re.compile(r"<h2\b", re.I)
 BAD = ("outside", "link-outside", "missing")  # kinds of Resolved that Pelican must not look for
@@ -35,6 +41,7 @@ class Variant:
     source: Path  # the original file (inside the content folder)
     save_as: str  # where the copy goes, relative to the output folder (never outside it)
     width: int
+    fmt: str = ""  # one of MIME's keys ("": the fallback format for save_as)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class Result:
     html: str
     variants: list[Variant] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    used: set[Path] = field(default_factory=set)  # the pictures the page shows (only their copies ship)
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,7 @@ def rewrite(
     sizes: str,
     probe: Callable[[Path], tuple[int, int]],
     content_label: str = "content",
+    formats: tuple[str, ...] = ("webp",),
 ) -> Result:
     """Complete every <img> of `fragment`; `url_prefix` leads to the site root ("../../" or SITEURL/).
 
@@ -175,11 +184,18 @@ def rewrite(
         def problem(message: str) -> None:
             result.problems.append(Problem(src, nth, message))
 
-        if not (attrs.get("alt") or "").strip():
+        classes = (attrs.get("class") or "").split()
+        if DECORATIVE in classes:  # no alt text on purpose: screen readers skip it
+            attrs["alt"] = ""
+            attrs["class"] = " ".join(c for c in classes if c != DECORATIVE) or None
+            if attrs["class"] is None:
+                del attrs["class"]
+        elif not (attrs.get("alt") or "").strip():
             shown = src or "NAME.jpg"
             problem(
                 f"the image '{src}' has no alt text: describe what it shows for people who cannot see it, "
-                f'as ![What the photo shows]({shown}) (in HTML: alt="What the photo shows")'
+                f'as ![What the photo shows]({shown}) (in HTML: alt="What the photo shows"), or mark a '
+                f"purely decorative picture as ![]({shown}){{: .decorative}}"
             )
         where = resolve(src, content_path, source_path)
         size = None
@@ -198,6 +214,7 @@ def rewrite(
             guess = suggestion(where.rel, content_path)
             problem(not_found_message(where.rel, guess, content_label, relative))
         elif where.kind == "ok":
+            result.used.add(where.file)
             try:
                 size = probe(where.file)
             except Unreadable as exc:
@@ -216,24 +233,84 @@ def rewrite(
         attrs.setdefault("loading", "eager" if above_fold else "lazy")
         attrs.setdefault("decoding", "async")
         if size and where.file.suffix.lower() in RESIZABLE and "srcset" not in attrs:
-            smaller = [w for w in sorted(set(widths)) if w < size[0]]
-            taken = [n for n in (variant_name(where.rel, w) for w in smaller) if (content_path / n).exists()]
+            copies = copy_widths(size[0], widths)
+            fallback = fallback_format(where.rel)
+            names = [variant_name(where.rel, w, f) for f in (*formats, fallback) for w in copies]
+            taken = [n for n in names if (content_path / n).exists()]
             if taken:  # the copy would replace that file in the output: a different picture shown
                 problem(
                     f"image '{where.rel}' gets resized copies named like {taken[0]}, but "
                     f"{content_label}/{taken[0]} is another file; rename that file (not ending in -NNNw)"
                 )
-                smaller = []
-            if smaller:
-                for width in smaller:
-                    result.variants.append(Variant(where.file, variant_name(where.rel, width), width))
-                candidates = [f"{url_prefix}{variant_name(where.rel, w)} {w}w" for w in smaller]
-                attrs["srcset"] = ", ".join([*candidates, f"{url_prefix}{where.rel} {size[0]}w"])
-                attrs["sizes"] = sizes
+                return tag(attrs)
+            for fmt in (*formats, fallback):
+                for width in copies:
+                    result.variants.append(
+                        Variant(where.file, variant_name(where.rel, width, fmt), width, fmt)
+                    )
+
+            def srcset(fmt: str) -> str:
+                return ", ".join(f"{url_prefix}{quote(variant_name(where.rel, w, fmt))} {w}w" for w in copies)
+
+            # src (browsers without srcset): the copy for a phone at 2x, else the largest
+            middle = next((w for w in copies if w >= PHONE_2X), copies[-1])
+            attrs["src"] = url_prefix + quote(variant_name(where.rel, middle, fallback))
+            attrs["srcset"] = srcset(fallback)
+            attrs["sizes"] = sizes
+            sizes_attr = html.escape(sizes)
+            sources = "".join(
+                f'<source type="{MIME[fmt]}" srcset="{html.escape(srcset(fmt))}" sizes="{sizes_attr}">'
+                for fmt in formats
+            )
+            return f"<picture>{sources}{tag(attrs)}</picture>"
         return tag(attrs)
 
-    result.html = IMG_RE.sub(complete, fragment)
+    result.html = IMG_RE.sub(complete, FIGURE_RE.sub(_figure, fragment))
+    result.html = VIDEO_RE.sub(
+        lambda m: _poster(m, result, content_path, source_path, url_prefix, widths, probe, content_label),
+        result.html,
+    )
     return result
+
+
+def _figure(match: re.Match) -> str:
+    """`![alt](src "Caption")` alone in a paragraph → a figure whose caption is the title."""
+    attrs = attributes(match.group(1))
+    caption = (attrs.pop("title", None) or "").strip()
+    if not caption:
+        return match.group(0)
+    return f'<figure class="figure">{tag(attrs)}<figcaption>{html.escape(caption)}</figcaption></figure>'
+
+
+def _poster(match, result, content_path, source_path, url_prefix, widths, probe, content_label) -> str:
+    """A <video poster>: one WebP copy (a phone at 2x), its width and height on the video."""
+    start = match.group(0)
+    attrs = attributes(start.replace("<video", "<img", 1))
+    src = attrs.get("poster") or ""
+    where = resolve(src, content_path, source_path)
+    if where.kind != "ok" or where.file.suffix.lower() not in RESIZABLE:
+        result.problems.append(
+            Problem(
+                src,
+                0,
+                f"the video poster '{src}' must be a picture in {content_label}/images/ "
+                "(.jpg, .png, .webp, .heic)",
+            )
+        )
+        return start
+    result.used.add(where.file)
+    try:
+        size = probe(where.file)
+    except Unreadable as exc:
+        result.problems.append(Problem(src, 0, f"image '{where.rel}' ({content_label}/{where.rel}) {exc}"))
+        return start
+    width = next((w for w in copy_widths(size[0], widths) if w >= PHONE_2X), copy_widths(size[0], widths)[-1])
+    name = variant_name(where.rel, width, "webp")
+    result.variants.append(Variant(where.file, name, width, "webp"))
+    attrs["poster"] = url_prefix + quote(name)
+    attrs.setdefault("width", str(size[0]))
+    attrs.setdefault("height", str(size[1]))
+    return tag(attrs).replace("<img", "<video", 1)
 
 
 def bad_paths(fragment: str, content_path: Path, source_path: Path) -> set[str]:
@@ -271,9 +348,26 @@ def line_of_use(text: str, src: str, nth: int) -> int | None:
     return None
 
 
-def variant_name(rel: str, width: int) -> str:
-    stem, ext = posixpath.splitext(rel)
-    return f"{stem}-{width}w{ext}"
+def variant_name(rel: str, width: int, fmt: str | None = None) -> str:
+    """`images/IMG 1234.JPG`, 686, webp → `images/IMG 1234-686w.webp` (URLs quote the space)."""
+    stem = posixpath.splitext(rel)[0]
+    fmt = fmt or fallback_format(rel)
+    return f"{stem}-{width}w.{'jpg' if fmt == 'jpeg' else fmt}"
+
+
+def fallback_format(name: str) -> str:
+    """The copy format every browser shows: PNG for a PNG (sharp edges, transparency), else JPEG."""
+    return "png" if name.lower().endswith(".png") else "jpeg"
+
+
+def copy_widths(width: int, widths: list[int]) -> list[int]:
+    """The widths of a picture's copies: each setting width below its own, and its own width when
+    that is not more than the largest setting (never wider than the largest: the original is never
+    published)."""
+    copies = [w for w in sorted(set(widths)) if w < width]
+    if width <= max(widths):
+        copies.append(width)
+    return copies
 
 
 def outside_static_file(source_path: str, content_path: Path, content_label: str) -> str | None:
@@ -290,5 +384,7 @@ def outside_static_file(source_path: str, content_path: Path, content_label: str
 
 
 def strip_responsive(fragment: str) -> str:
-    """Feeds: drop srcset/sizes (their URLs are relative to the page, which a feed reader is not on)."""
+    """Feeds: drop srcset/sizes and <picture>'s sources (their URLs are relative to the page, which a
+    feed reader is not on); the <img> with its fallback copy stays."""
+    fragment = re.sub(r"<source\b[^>]*\bsrcset=[^>]*>|</?picture>", "", fragment)
     return re.sub(r'\s(?:srcset|sizes)="[^"]*"', "", fragment)

@@ -4,8 +4,12 @@ Every cache entry is named after the SHA-256 of the original's bytes (and the co
 its size or date, so two different files can never share an entry; every entry is checked when it
 is read (a copy against the SHA-256 recorded when it was made) and a damaged one is made again.
 
-    <cache>/<sha256>.json             {"size": [w, h], "copies": {"480": "<sha256 of the copy>"}}
-    <cache>/<sha256>-480w.<ext>       the copy 480 px wide
+    <cache>/<sha256>.json             {"size": [w, h], "copies": {"480.webp": "<sha256 of the copy>"}}
+    <cache>/<sha256>-480w.<fmt>       the copy 480 px wide in that format
+
+Every copy is made from the decoded pixels only, turned upright by its EXIF orientation: no EXIF,
+GPS, XMP, comment or colour profile of the original is ever written into a copy (a phone photo
+taken in a patient's home carries its location).
 """
 
 from __future__ import annotations
@@ -19,9 +23,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core import Unreadable, Variant
+from .core import Unreadable, Variant, fallback_format
 
-_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+#: Pillow's encoder and its options for each copy format (`Variant.fmt`).
+_ENCODERS = {
+    "jpeg": ("JPEG", {"quality": 78, "optimize": True, "progressive": True}),
+    "png": ("PNG", {"compress_level": 7}),  # optimize=True: 2-3x the time for a few % fewer bytes
+    "webp": ("WEBP", {"quality": 72, "method": 4}),
+    "avif": ("AVIF", {"quality": 55, "speed": 8}),
+}
+_heif_ready = False
+
+
+def _register_heif() -> None:
+    """HEIC/HEIF (iPhone photos) through pillow-heif, registered once, when first needed."""
+    global _heif_ready
+    if not _heif_ready:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _heif_ready = True
 
 
 def digest(data: bytes) -> str:
@@ -51,9 +72,17 @@ def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
     """(width, height) of the picture at `path`, decoded in full; :class:`Unreadable` if it is not one."""
     if path.suffix.lower() == ".svg":
         return svg_size(path)
+    if path.suffix.lower() in (".heic", ".heif"):
+        _register_heif()
     try:
         with _pillow() as Image, Image.open(path) as image:
             width, height = image.size
+            frames = _frames(image)
+            if frames > 1:
+                raise Unreadable(
+                    f"is an animation of {frames:,} frames: its resized copies would show only the first "
+                    "one; export a still picture, or show it as a video with [[video: ...]]"
+                )
             if width * height > max_pixels:
                 raise Unreadable(
                     f"is {width}×{height} pixels ({width * height / 1e6:.1f} megapixels), more than "
@@ -71,6 +100,17 @@ def inspect(path: Path, max_pixels: int) -> tuple[int, int]:
             f"cannot be read as an image ({detail}); export it again as JPEG or PNG from your photo app"
         ) from None
     return width, height
+
+
+def _frames(image) -> int:
+    """Frames an animated PNG or WebP declares in its header (never decoded: a header may claim
+    millions); 1 for a still picture (and for GIF, which is never resized)."""
+    if image.format not in ("PNG", "WEBP"):
+        return 1
+    try:
+        return int(getattr(image, "n_frames", 1) or 1)
+    except Exception:
+        return 1
 
 
 def _turned(image) -> bool:
@@ -106,16 +146,42 @@ def svg_size(path: Path) -> tuple[int, int]:
     )
 
 
-def resize(source: Path, width: int) -> bytes:
-    """The picture at `source` made `width` pixels wide, encoded like the original (by its extension)."""
+def _upright_pixels(image, Image):
+    """The decoded pixels, turned upright by a valid EXIF orientation (a bogus one: as stored), in
+    a fresh image that carries no metadata at all (no `info`: EXIF, XMP, ICC, comments)."""
     from PIL import ImageOps
 
+    image.load()
+    try:
+        upright = ImageOps.exif_transpose(image)  # an unknown orientation (0, 9, text): as stored
+    except Exception:  # a damaged EXIF block: shown as stored
+        upright = image
+    mode = "RGBA" if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info else "RGB"
+    pixels = upright.convert(mode)
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    clean.info = {}
+    return clean
+
+
+def resize(source: Path, width: int, fmt: str | None = None) -> bytes:
+    """The picture at `source` made `width` pixels wide (upright, no metadata), encoded as `fmt`
+    (one of _ENCODERS; default: the fallback format for the original)."""
+    if source.suffix.lower() in (".heic", ".heif"):
+        _register_heif()
     with _pillow() as Image, Image.open(source) as image:  # its size was checked by inspect()
-        upright = ImageOps.exif_transpose(image) if _turned(image) else image
+        upright = _upright_pixels(image, Image)
+        fmt = fmt or fallback_format(source.name)
+        if fmt == "jpeg" and upright.mode == "RGBA":
+            upright = upright.convert("RGB")
         height = max(1, round(upright.height * width / upright.width))
-        resized = upright.resize((width, height), Image.Resampling.LANCZOS)
+        resized = (
+            upright.resize((width, height), Image.Resampling.LANCZOS) if width != upright.width else upright
+        )
+        resized.info = {}
+        encoder, options = _ENCODERS[fmt]
         out = io.BytesIO()
-        resized.save(out, format=_FORMATS[source.suffix.lower()], optimize=True)
+        resized.save(out, format=encoder, **options)
     data = out.getvalue()
     if not data:
         raise Unreadable("could not be resized: the encoder wrote nothing")
@@ -205,8 +271,10 @@ class Store:
         key = self.digest_of(variant.source)
         self.size(variant.source)
         record = self._records[key]
-        entry = self.cache / f"{key}-{variant.width}w{variant.source.suffix.lower()}" if self.cache else None
-        expected = record["copies"].get(str(variant.width))
+        fmt = variant.fmt or fallback_format(variant.save_as)
+        name = f"{variant.width}.{fmt}"
+        entry = self.cache / f"{key}-{variant.width}w.{fmt}" if self.cache else None
+        expected = record["copies"].get(name)
         if entry and self.load and expected:
             try:
                 data = entry.read_bytes()
@@ -215,10 +283,10 @@ class Store:
             if data and digest(data) == expected:
                 return data
             self.damaged.append(entry)
-        data = resize(variant.source, variant.width)
+        data = resize(variant.source, variant.width, fmt)
         if entry:
             _write_atomically(entry, data)
-            record = {**record, "copies": {**record["copies"], str(variant.width): digest(data)}}
+            record = {**record, "copies": {**record["copies"], name: digest(data)}}
             self._save(key, record)
         return data
 

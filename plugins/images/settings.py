@@ -4,18 +4,39 @@ from __future__ import annotations
 
 from settings_schema import Setting, list_of_whole_numbers, text, whole_number
 
+
+def _formats(value, setting, settings):
+    allowed = ("avif", "webp")
+    if (
+        not isinstance(value, list | tuple)
+        or not all(v in allowed for v in value)
+        or len(set(value)) != len(value)
+    ):
+        return (
+            "is not a list of modern image formats; write e.g. ['webp'] or ['avif', 'webp'] (or [] for none)"
+        )
+    return None
+
+
 SETTINGS = (
     Setting(
         "IMAGES_WIDTHS",
-        [480, 800, 1200],
-        "widths (px) of the resized copies of content images (`srcset`)",
+        [343, 686, 1008, 1344],
+        "widths (px) of the resized copies of content images (`srcset`): the text column on a 375 px "
+        "phone at 1x and 2x, and on a laptop at 1.5x and 2x; no copy is wider than the largest",
         list_of_whole_numbers(1),
     ),
     Setting(
         "IMAGES_SIZES",
-        "(min-width: 46rem) 42rem, 100vw",
+        "(min-width: 46rem) 42rem, (min-width: 40rem) calc(100vw - 4rem), calc(100vw - 2rem)",
         "the `sizes` attribute of content images: the text column's width",
         text(),
+    ),
+    Setting(
+        "IMAGES_FORMATS",
+        ["webp"],
+        "modern formats offered before the JPEG/PNG copy in `<picture>` (`avif`, `webp`), best first",
+        _formats,
     ),
     Setting(
         "IMAGES_MAX_PIXELS",

@@ -3,7 +3,10 @@
 - accessibility: axe-core (bundled by axe-playwright-python) on one page of every type, in the
   light and the dark colour scheme, WCAG 2.0/2.1/2.2 A and AA rules;
 - budgets: the bytes a first visit downloads (gzip-compressed as a server would send them),
-  for every page at a phone's viewport, against the page type's budget in CHECK_BUDGETS.
+  for every page at a phone's viewport, against the page type's budget in CHECK_BUDGETS; a page
+  that shows content photos or a video is held to CHECK_BUDGETS["media"] instead (when set): what
+  Chromium actually fetches there (responsive copies, lazy images near the screen, a poster, never
+  a video with preload="none" before it is played).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .server import serve
 from .site import Site
 
 PHONE = {"width": 375, "height": 812}
+PHONE_SCALE = 2  # a phone's screen: 2 device pixels per CSS pixel (srcset picks the copy for it)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SCHEMES = ("light", "dark")
 BUDGET_CHECK = "bytes, first visit"
@@ -43,11 +47,13 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def run(site: Site, accessibility: bool = True, budgets: bool = True) -> list[Row]:
+def run(site: Site, accessibility: bool = True, budgets: bool = True, browser=None) -> list[Row]:
+    """The rows of both checks; `browser`: a running Playwright browser (tests), else one is started."""
     if accessibility:
         tools.python_module("axe_playwright_python", "axe-playwright-python")
     rows: list[Row] = []
-    with serve(site.output) as base, chromium() as browser:
+    with serve(site.output) as base, contextlib.ExitStack() as stack:
+        browser = browser or stack.enter_context(chromium())
         if accessibility:
             rows += _accessibility(site, base, browser)
         if budgets:
@@ -64,8 +70,8 @@ def _url(site: Site, base: str, rel: str, with_query: bool = False) -> str:
 
 
 def _open(browser, base: str):
-    """One phone-sized page with the cache off: every navigation is a first visit."""
-    context = browser.new_context(viewport=PHONE)
+    """One phone-sized page (375 px at 2x) with the cache off: every navigation is a first visit."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=PHONE_SCALE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -80,6 +86,9 @@ def _visit(page, url: str) -> None:
 
 
 _RUNS_SCRIPTS = "[...document.scripts].some(s => !s.type || /javascript|module/.test(s.type))"
+#: A page with media: content photos (`<picture>`), a video or a video facade in its main text.
+_HAS_MEDIA = "!!document.querySelector('main picture, main video, main .video--facade')"
+MEDIA = "media"
 
 
 def _accessibility(site: Site, base: str, browser) -> list[Row]:
@@ -128,10 +137,16 @@ def _budgets(site: Site, base: str, browser) -> list[Row]:
             kind = site.types[rel]
             requests.clear()
             _visit(page, _url(site, base, rel))
+            if MEDIA in budgets and page.evaluate(_HAS_MEDIA):
+                kind = f"{kind} ({MEDIA})"
             parts: dict[str, int] = defaultdict(int)
             for url, resource_type in requests:
                 if url.startswith(base):
                     parts[_part(resource_type)] += _size(site.output, url[len(base) - 1 :], sizes)
+                elif resource_type == "subdocument":  # a frame from another site: a video facade must not
+                    rows.append(
+                        Row(kind, BUDGET_CHECK, FAIL, f"{rel}: loads a frame from {url} before any click")
+                    )
                 elif not url.startswith(("data:", "blob:")):
                     rows.append(Row(kind, BUDGET_CHECK, WARN, f"{rel}: loads {url} from another site"))
             measured[kind].append((rel, sum(parts.values()), parts))
@@ -139,7 +154,8 @@ def _budgets(site: Site, base: str, browser) -> list[Row]:
         context.close()
 
     for kind, pages in measured.items():
-        budget = budgets.get(kind, budgets.get("default"))
+        key = MEDIA if kind.endswith(f"({MEDIA})") else kind
+        budget = budgets.get(key, budgets.get("default"))
         if budget is None:
             rows.append(
                 Row(kind, BUDGET_CHECK, FAIL, f"no budget for '{kind}' pages: add it to CHECK_BUDGETS")

@@ -130,7 +130,8 @@ def test_each_image_without_alt_is_one_error_on_its_own_line(box):
     assert errors(result) == [
         f"{ARTICLE}:{line}: error: the image '{{static}}/images/calf.png' has no alt text: describe what it "
         "shows for people who cannot see it, as ![What the photo shows]({static}/images/calf.png) "
-        '(in HTML: alt="What the photo shows")'
+        '(in HTML: alt="What the photo shows"), or mark a purely decorative picture as '
+        "![]({static}/images/calf.png){: .decorative}"
         for line in (BODY_LINE, BODY_LINE + 4)
     ]
 

@@ -59,7 +59,8 @@ def exact(box, path: str, line: int | None, message: str, *extra: str, settings:
         ),
         (
             'IMAGES_WIDTHS = "x"',
-            "IMAGES_WIDTHS = 'x' is not a list of whole numbers (1 or more); write e.g. [480, 800, 1200]",
+            "IMAGES_WIDTHS = 'x' is not a list of whole numbers (1 or more); "
+            "write e.g. [343, 686, 1008, 1344]",
         ),
         (
             "CLINICAL_READING_AGE_LIMIT = 9",

@@ -76,6 +76,9 @@ ARTICLES = {
     "a43-lang.md": "Title: Lang\n" + HEAD + "Lang: ../x\n\nText.\n",
     "a44-url.md": "Title: Url\n" + HEAD + "Url: javascript:alert(1)\n\nText.\n",
     "a45-blank.md": "Title: Blank\nDate: 2025-03-01\n\nAuthor: alex-example\n\nText.\n",
+    "a46-video.md": "Title: Video\n"
+    + HEAD
+    + "\n[[video: videos/bridge.mp4 | poster: images/p.png | title: A]]\n",
     "a34-hard.md": "Title: Hard words\n"
     + HEAD
     + "\n"

@@ -47,7 +47,7 @@ def colour(path: Path) -> tuple[int, int, int]:
 
 def assert_copies_right(output: Path) -> None:
     for folder, expected in (("a", RED), ("b", BLUE)):
-        for width in (480, 800):
+        for width in (343, 686):
             copy = output / "images" / folder / f"pic-{width}w.png"
             assert copy.stat().st_size > 0, copy
             with Image.open(copy) as image:
@@ -62,7 +62,7 @@ def cached_copies(project: Path) -> list[Path]:
     return sorted(
         p
         for p in (project / ".cache").rglob("*")
-        if "images" in p.parts and p.suffix == ".png" and not p.name.startswith(".")
+        if "images" in p.parts and p.suffix in (".png", ".webp") and not p.name.startswith(".")
     )
 
 
@@ -76,7 +76,7 @@ def test_two_pictures_with_the_same_name_size_and_date_keep_their_own_colours(pr
     assert second.returncode == 0, second.stderr
     assert_copies_right(out)
     page = (out / "articles" / "two-pictures" / "index.html").read_text(encoding="utf-8")
-    assert 'srcset="../../images/b/pic-480w.png 480w, ../../images/b/pic-800w.png 800w' in page
+    assert 'srcset="../../images/b/pic-343w.png 343w, ../../images/b/pic-686w.png 686w' in page
 
 
 def test_emptied_or_truncated_cache_entries_are_made_again_with_one_warning(project):
@@ -110,9 +110,10 @@ def test_ignore_cache_never_reads_the_image_cache(project):
         if "images" not in record.parts:
             continue
         data = json.loads(record.read_text())
-        for width in data.get("copies", {}):
-            copy = record.with_name(f"{record.stem}-{width}w.png")
-            data["copies"][width] = hashlib.sha256(copy.read_bytes()).hexdigest()
+        for name in data.get("copies", {}):
+            width, fmt = name.split(".")
+            copy = record.with_name(f"{record.stem}-{width}w.{fmt}")
+            data["copies"][name] = hashlib.sha256(copy.read_bytes()).hexdigest()
         record.write_text(json.dumps(data))
     result = run_build(project, out, "--ignore-cache")
     assert result.returncode == 0, result.stderr

@@ -42,9 +42,12 @@ def test_images_get_size_lazy_loading_and_srcset_and_missing_alt_is_a_problem(co
     assert b["loading"] == "lazy"
     assert a["srcset"] == (
         "../../images/stretch-480w.png 480w, ../../images/stretch-800w.png 800w, "
-        "../../images/stretch.png 1000w"
+        "../../images/stretch-1000w.png 1000w"
     )
-    assert [v.save_as for v in result.variants][:2] == ["images/stretch-480w.png", "images/stretch-800w.png"]
+    assert [v.save_as for v in result.variants][:2] == [
+        "images/stretch-480w.webp",
+        "images/stretch-800w.webp",
+    ]
     (problem,) = result.problems
     assert problem.src == "../images/stretch.png" and "has no alt text" in problem.message
     assert "![What the photo shows](../images/stretch.png)" in problem.message

@@ -96,8 +96,8 @@ def test_html_in_tags_and_summaries_is_escaped_and_a_missing_summary_is_derived(
     first, second = article.select(".prose img")
     assert (first["width"], first["height"], first["loading"]) == ("1000", "600", "eager")
     assert second["loading"] == "lazy" and second["alt"] == "Another green rectangle"
-    assert first["srcset"].startswith("../../images/green-480w.png 480w, ../../images/green-800w.png 800w")
-    assert Image.open(out / "images" / "green-480w.png").size == (480, 288)
+    assert first["srcset"].startswith("../../images/green-343w.png 343w, ../../images/green-686w.png 686w")
+    assert Image.open(out / "images" / "green-686w.png").size == (686, 412)
     related = [a.get_text() for a in article.select(".related .card__title a")]
     assert related[:2] == ["Tags", "Back Pain: How Running Can Help, Not Harm"]  # shared tags, then topic
     assert article.find("a", rel="prev").get_text(" ", strip=True) == "Previous article Tags"
