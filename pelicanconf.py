@@ -163,7 +163,7 @@ PLUGINS = [
     "rawhtml",
     "layouts",
     "timetable",
-    "exercise",  # before video: a card's video is a video marker the video plugin draws
+    "exercise",
     "video",
     "reading",
     "images",

@@ -30,5 +30,6 @@ def theme_env() -> jinja2.Environment:
     return env
 
 
-def render_macro(template: str, name: str, *args, **kwargs) -> str:
-    return str(getattr(theme_env().get_template(template).module, name)(*args, **kwargs))
+def render_macro(template: str, macro: str, /, *args, **kwargs) -> str:
+    """`macro` of `template` called with the arguments (positional-only names: a macro may take `name`)."""
+    return str(getattr(theme_env().get_template(template).module, macro)(*args, **kwargs))

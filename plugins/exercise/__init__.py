@@ -16,6 +16,7 @@ from markupsafe import Markup
 from pelican import signals
 
 import diagnostics
+import pipeline
 from video.syntax import Marker as VideoMarker
 
 from . import core
@@ -25,29 +26,29 @@ CHECK = "exercise"
 COMPONENT = "components/exercise_card/exercise_card.html"
 
 
-class _Build:
-    env = None
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (ExerciseExtension,)
 
-
-_build = _Build()
+#: What one build keeps between signals: the theme's Jinja environment.
+state = pipeline.BuildState(env=None)
 
 
 def _initialized(pelican) -> None:
-    extensions = pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
-    if not any(isinstance(ext, ExerciseExtension) for ext in extensions):
-        extensions.append(ExerciseExtension())
+    state.reset()
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(pelican.settings, extension())
 
 
 def _generator_init(generator) -> None:
-    if _build.env is None:
-        _build.env = generator.env
+    if state.env is None:
+        state.env = generator.env
 
 
 def _content_init(content) -> None:
     html = getattr(content, "_content", None)
     if not isinstance(html, str) or "exercise:card" not in html or not content.source_path:
         return
-    macro = _build.env.get_template(COMPONENT).module.exercise_card
+    macro = state.env.get_template(COMPONENT).module.exercise_card
     production = content.settings.get("SITE_ENV") == "production"
     draft = getattr(content, "status", "") == "draft"
     path = content.source_path

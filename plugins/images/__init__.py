@@ -26,7 +26,8 @@ from . import core, files
 from .settings import DEFAULTS
 
 CHECK = "images"
-AFTER = ("citations", "booking", "clinical")  # reads their finished HTML (checked: plugins/pipeline.py)
+# Reads the finished HTML of these (checked at start-up: plugins/pipeline.py).
+AFTER = ("citations", "booking", "clinical", "exercise", "video")
 
 
 class _Build:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from pelican import signals
 
 import diagnostics
+import pipeline
 
 from . import core
 from .syntax import Marker, VideoExtension, replace
@@ -27,22 +28,23 @@ COMPONENT = "components/video/video.html"
 SCRIPT = "js/video.js"
 
 
-class _Build:
-    env = None
+AFTER = ("exercise",)  # a card's video is a video marker this plugin draws (checked: plugins/pipeline.py)
+#: The Markdown syntax this plugin adds (plugins/pipeline.py).
+MARKDOWN_EXTENSIONS = (VideoExtension,)
 
-
-_build = _Build()
+#: What one build keeps between signals: the theme's Jinja environment.
+state = pipeline.BuildState(env=None)
 
 
 def _initialized(pelican) -> None:
-    extensions = pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
-    if not any(isinstance(ext, VideoExtension) for ext in extensions):
-        extensions.append(VideoExtension())
+    state.reset()
+    for extension in MARKDOWN_EXTENSIONS:
+        pipeline.add_markdown_extension(pelican.settings, extension())
 
 
 def _generator_init(generator) -> None:
-    if _build.env is None:
-        _build.env = generator.env
+    if state.env is None:
+        state.env = generator.env
 
 
 def _prefix(settings, content) -> str:
@@ -59,9 +61,9 @@ def _content_init(content) -> None:
     settings = content.settings
     root = Path(os.path.realpath(settings["PATH"]))
     prefix = _prefix(settings, content)
-    macro = _build.env.get_template(COMPONENT).module.video
+    macro = state.env.get_template(COMPONENT).module.video
     lang = settings.get("DEFAULT_LANG", "en")
-    state = {"script": False}
+    script_added = {"done": False}
 
     def render(marker: Marker) -> str:
         if marker.malformed:
@@ -79,8 +81,8 @@ def _content_init(content) -> None:
         if video.problems:
             return ""
         script = ""
-        if video.kind != "file" and not state["script"]:
-            state["script"] = True
+        if video.kind != "file" and not script_added["done"]:
+            script_added["done"] = True
             script = f"{prefix}{settings.get('THEME_STATIC_DIR', 'theme')}/{SCRIPT}"
         return str(
             macro(
