@@ -21,7 +21,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # Kept identical to the `map` in deploy/nginx.conf (tests/publish/test_deploy_config.py compares them).
 FINGERPRINTED = re.compile(r"[.-][0-9a-f]{8,}\.(css|js|mjs|woff2?|svg|png|jpe?g|gif|webp|avif|ico)$")
 
-DOCUMENT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".webmanifest"}
+DOCUMENT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".webmanifest", ".ics"}
 TEXT_SUFFIXES = DOCUMENT_SUFFIXES | {".css", ".js", ".mjs", ".svg", ".map", ".ico"}
 PRECOMPRESSED = {"gzip": ".gz", "br": ".br"}
 MIN_COMPRESS_BYTES = 256  # smaller files gain nothing from compression
@@ -34,6 +34,7 @@ _TYPES = {
     ".json": "application/json",
     ".xml": "application/xml",
     ".txt": "text/plain",
+    ".ics": "text/calendar",  # the class timetable's feeds
     ".svg": "image/svg+xml",
     ".webmanifest": "application/manifest+json",
     ".woff2": "font/woff2",

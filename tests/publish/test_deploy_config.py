@@ -75,6 +75,8 @@ def nginx(tmp_path_factory):
     (site / "404.html").write_text("<!doctype html><title>Not found</title><p>not found")
     (site / "theme").mkdir()  # a folder without index.html: nginx answers with its own 403 page
     (site / "theme" / "site.css").write_text("body{}")
+    (site / "classes").mkdir()
+    (site / "classes" / "all-classes.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     server = start_nginx(site, tmp_path_factory.mktemp("deploy-nginx"))
     yield server
     server.stop()
@@ -122,3 +124,16 @@ def test_no_version_and_cross_origin_isolation_on_every_response(nginx, block, r
         assert headers.get(name) == value, name
     if block != "http":  # the site's block sends every header of deploy/_headers, errors included
         assert {name: headers.get(name) for name in _cdn_headers()} == _cdn_headers()
+
+
+def test_calendar_feeds_are_served_as_calendars_with_the_same_headers(nginx):
+    """Debian's mime.types has no .ics: without the site's own rule nginx would send
+    application/octet-stream, which (with nosniff) calendar apps and browsers refuse to subscribe to."""
+    got, headers, body = exchange(nginx, nginx.port, get("/classes/all-classes.ics"), tls=True)
+    assert got == 200 and body.startswith(b"BEGIN:VCALENDAR")
+    assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert {name: headers.get(name) for name in _cdn_headers()} == _cdn_headers()
+    assert headers["Cache-Control"] == "public, max-age=0, must-revalidate"
+    from sitetools.publish.files import content_type
+
+    assert content_type("classes/all-classes.ics") == headers["Content-Type"]  # the s3 target agrees
