@@ -318,3 +318,107 @@ def test_the_timetable_form_and_a_bibliography_upload_reach_the_built_site(edito
     calendar = result.page("classes/timetable/beginners.ics").replace("\r\n ", "").replace("\n ", "")
     assert re.search(r"EXDATE;TZID=Europe/London:[^\n]*20270302T184500", calendar)
     assert "Knee pain in runners" in result.page("is-running-right-for-you/index.html")
+
+
+SEED_TIMETABLE = (ROOT / TIMETABLE).read_text(encoding="utf-8")
+SMALL = """# One class.
+demo: true
+
+classes:
+  - id: a-tue  # never change it
+    name: Strength
+    level: Beginners
+    weekday: Tuesday
+    time: '9:00'  # early
+    duration: 60
+    place: Studio 1
+    term_start: 2026-09-08
+    term_end: 2026-12-15
+    no_class: [2026-10-27]
+    booking: classes
+"""
+TIMETABLE_CASES = {
+    # name: (file as written, [(path in the data, new value)], the changed lines expected)
+    "the seed, untouched, byte for byte": (SEED_TIMETABLE, [], []),
+    "the seed with CRLF line ends, untouched": (SEED_TIMETABLE.replace("\n", "\r\n"), [], []),
+    "a folded description: its lines only": (
+        SEED_TIMETABLE,
+        [(["classes", 1, "description"], "Strength for runners.")],
+        [
+            "-      Devised to train the key components for successful running: strength, mobility, agility,",
+            "-      power and balance.",
+            "+      Strength for runners.",
+        ],
+    ),
+    "a date removed: its line, with its comment": (
+        SEED_TIMETABLE,
+        [(["classes", 0, "no_class"], ["2026-10-27", "2026-12-29", "2027-02-16"])],
+        ["-      - 2026-12-22  # Christmas break"],
+    ),
+    "demo switched off": (SEED_TIMETABLE, [(["demo"], False)], ["-demo: true", "+demo: false"]),
+    "a class deleted: its block and its blank line": (
+        SMALL.replace("booking: classes\n", "booking: classes\n\n" + SMALL[SMALL.index("  - id") :]),
+        [(["classes"], "FIRST")],
+        [],
+    ),
+    "single quotes and a comment kept; a flow list stays one": (
+        SMALL,
+        [
+            (["classes", 0, "time"], "10:00"),
+            (["classes", 0, "no_class"], ["2026-10-27", "2026-11-03"]),
+            (["classes", 0, "name"], "Yoga: level 2"),
+            (["classes", 0, "capacity"], "Up to 6"),
+        ],
+        [
+            "-    name: Strength",
+            '+    name: "Yoga: level 2"',
+            "-    time: '9:00'  # early",
+            "+    time: '10:00'  # early",
+            "-    no_class: [2026-10-27]",
+            "+    no_class: [2026-10-27, 2026-11-03]",
+            "+    capacity: Up to 6",
+        ],
+    ),
+}
+NEW_CLASS = {
+    "id": "yoga-friday", "name": "Yoga", "level": "Beginners", "description": "Line one.\nLine two.",
+    "weekday": "Friday", "time": "07:00", "duration": "45", "place": "Studio 2", "term_start": "2026-09-11",
+    "term_end": "2026-12-18", "no_class": ["2026-10-30"], "booking": "classes-beginners",
+}  # fmt: skip
+APPLY = """([text, edits, schema, extra]) => {
+  const data = TimetableFormat.parse(text, schema);
+  for (const [path, value] of edits) {
+    if (value === "FIRST") { data.classes = data.classes.slice(0, 1); continue; }
+    let at = data;
+    for (const key of path.slice(0, -1)) at = at[key];
+    at[path[path.length - 1]] = value;
+  }
+  if (extra) data.classes.push(extra);
+  return [TimetableFormat.serialise(data, schema), JSON.parse(data._timetable).error || ""];
+}"""
+
+
+def test_the_timetable_format_rewrites_only_changed_values(editor, page):
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from timetable import load
+
+    page.goto(f"{editor.base}/admin/site.json")
+    schema = json.loads(page.inner_text("body"))["timetable"]
+    page.add_script_tag(url="/admin/pelican-format.js")
+    for name, (written, edits, expected) in TIMETABLE_CASES.items():
+        back, error = page.evaluate(APPLY, [written, edits, schema, None])
+        assert not error, name
+        if "deleted" in name:
+            assert back == SMALL, name
+        else:
+            assert changed_lines(written, back) == expected, name
+    # A new class: written after the last in the documented layout, and the timetable plugin accepts it.
+    back, _ = page.evaluate(APPLY, [SEED_TIMETABLE, [], schema, NEW_CLASS])
+    assert back.startswith(SEED_TIMETABLE + "\n  - id: yoga-friday\n    name: Yoga\n")
+    timetable, problems = load.load(back, ["classes-beginners", "classes-intermediate"])
+    assert problems == [] and timetable.classes[-1].description == "Line one. Line two."
+    assert [str(d) for d in timetable.classes[-1].no_class] == ["2026-10-30"]
+    # A layout the form cannot read (a YAML anchor) is written back unchanged, never half-understood.
+    odd = SMALL.replace("  - id: a-tue", "  - &x\n    id: a-tue")
+    back, error = page.evaluate(APPLY, [odd, [(["demo"], False)], schema, None])
+    assert back == odd and "line 5" in error
