@@ -82,7 +82,7 @@ def not_a_bibliography(suffix: str, text: str) -> str | None:
             data = json.loads(text)
         else:
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (ValueError, yaml.YAMLError) as exc:
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
         why = (str(exc).splitlines() or ["?"])[0]
         return f"this is not a CSL {kind} bibliography (it cannot be read: {why}); {_EXPORTS}"
     if isinstance(data, dict) and isinstance(data.get("references"), list):

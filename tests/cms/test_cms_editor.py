@@ -295,7 +295,7 @@ def test_the_timetable_form_and_a_bibliography_upload_reach_the_built_site(edito
     refused = page.get_by_role("alert").filter(has_text="notes.bib")
     assert "notes.bib is not a bibliography: it has no entries such as @article{key," in refused.inner_text()
     upload.set_input_files([{"name": "knee.bib", "mimeType": "text/plain", "buffer": BIB.encode()}])
-    assert "cite them as [@smith2024knee]" in page.get_by_text("Read knee.bib: 1 entries").inner_text()
+    assert "cite it as [@smith2024knee]" in page.get_by_text("Read knee.bib: 1 reference").inner_text()
     page.get_by_label("File name (new files only)").fill("knee-runners")
     preview_text(page, "The site's build accepts this bibliography")
     assert publish(page, editor.project / "content/references/knee-runners.bib") == BIB

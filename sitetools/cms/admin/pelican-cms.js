@@ -227,7 +227,7 @@
           }
           var keys = citationKeys(text);
           self.props.onChange(text);
-          self.setState({ bad: false, message: "Read " + file.name + ": " + keys.length + " entries, cite them as " + keys.slice(0, 8).map(function (k) { return "[@" + k + "]"; }).join(", ") + (keys.length > 8 ? " …" : "") + ". Give the file a name above, then Publish." });
+          self.setState({ bad: false, message: "Read " + file.name + ": " + keys.length + (keys.length === 1 ? " reference; cite it as " : " references; cite them as ") + keys.slice(0, 8).map(function (k) { return "[@" + k + "]"; }).join(", ") + (keys.length > 8 ? " …" : "") + ". Give the file a name above, then Publish." });
         };
         reader.onerror = function () { self.setState({ bad: true, message: "The file could not be read: " + reader.error }); };
         reader.readAsText(file);
