@@ -18,7 +18,10 @@ import sys
 import threading
 from pathlib import Path, PurePosixPath
 
-from sitetools.cms.config import load_settings
+import yaml
+
+from sitetools.cms.config import load_settings  # puts plugins/ on sys.path
+from timetable.settings import DEFAULTS as TIMETABLE_DEFAULTS
 
 LINE = re.compile(
     r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning|note): (?P<message>.*)$"
@@ -32,14 +35,61 @@ class BadEntry(ValueError):
     """The request names no file inside the content folder's Markdown collections."""
 
 
-def _entry_path(project: Path, content: Path, rel: str) -> Path:
+#: The bibliography files the citations plugin reads (plugins/citations/settings.py).
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".json", ".yaml", ".yml")
+
+
+def _entry_path(project: Path, content: Path, rel: str, settings: dict | None = None) -> Path:
+    """The entry's file: a Markdown file inside the content folder, the timetable file
+    (``TIMETABLE_PATH``), or a bibliography file in ``CITATIONS_BIBLIOGRAPHY_PATH``."""
     rel_path = PurePosixPath(rel)
-    if rel_path.is_absolute() or ".." in rel_path.parts or rel_path.suffix != ".md":
-        raise BadEntry(f"{rel!r} is not a Markdown file inside the content folder")
+    if rel_path.is_absolute() or ".." in rel_path.parts:
+        raise BadEntry(f"{rel!r} is not a file inside the content folder")
     path = (project / rel_path).resolve()
     if not path.is_relative_to(content.resolve()):
         raise BadEntry(f"{rel!r} is not inside the content folder")
-    return path
+    if rel_path.suffix == ".md":
+        return path
+    settings = settings or {}
+    timetable = (content / (settings.get("TIMETABLE_PATH") or "timetable.yaml")).resolve()
+    refs = (content / (settings.get("CITATIONS_BIBLIOGRAPHY_PATH") or "references")).resolve()
+    if path == timetable or (path.parent == refs and rel_path.suffix in BIBLIOGRAPHY_SUFFIXES):
+        return path
+    raise BadEntry(
+        f"{rel!r} is not a Markdown file, the timetable or a bibliography file of the content folder"
+    )
+
+
+_BIB_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,{}()]+\s*,", re.MULTILINE)
+_EXPORTS = "export the collection from Zotero as Better BibLaTeX (.bib), CSL JSON (.json) or CSL YAML (.yaml)"
+
+
+def not_a_bibliography(suffix: str, text: str) -> str | None:
+    """Why `text` is not a bibliography file of kind `suffix` (None: it looks like one). The build reads
+    a file with no entries as an empty bibliography without a word, so the editor says it here."""
+    if "\x00" in text:
+        return f"this is not a bibliography but a binary file (a PDF or a Word document?); {_EXPORTS}"
+    if suffix in (".bib", ".bibtex"):
+        if _BIB_ENTRY.search(text):
+            return None
+        return (
+            "this is not a bibliography: a .bib file holds entries such as '@article{key,'; and this has "
+            f"none; {_EXPORTS}"
+        )
+    kind = "JSON" if suffix == ".json" else "YAML"
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
+        why = (str(exc).splitlines() or ["?"])[0]
+        return f"this is not a CSL {kind} bibliography (it cannot be read: {why}); {_EXPORTS}"
+    if isinstance(data, dict) and isinstance(data.get("references"), list):
+        data = data["references"]
+    if isinstance(data, list) and data and all(isinstance(e, dict) and e.get("id") for e in data):
+        return None
+    return f"this is not a bibliography: a CSL file is a list of entries, each with an 'id'; {_EXPORTS}"
 
 
 def _main_html(page: str) -> str:
@@ -51,7 +101,12 @@ def check_entry(project: Path, rel: str, text: str, content_dir: str = "content"
     """``{"ok", "diagnostics": [{path, line, severity, message, text}], "html"}`` for the entry `rel`
     (e.g. ``content/articles/x.md``) holding `text`. Findings about other files are left out."""
     content = project / content_dir
-    target = _entry_path(project, content, rel)
+    settings = {**TIMETABLE_DEFAULTS, **load_settings(project)} if not rel.endswith(".md") else None
+    target = _entry_path(project, content, rel, settings)
+    if target.suffix in BIBLIOGRAPHY_SUFFIXES and target != (content / settings["TIMETABLE_PATH"]).resolve():
+        problem = not_a_bibliography(target.suffix, text)
+        if problem:
+            return {"ok": False, "diagnostics": [_finding(rel, 1, "error", problem)], "html": ""}
     scratch = project / SCRATCH
     with _LOCK:
         shutil.rmtree(scratch / "content", ignore_errors=True)
@@ -87,11 +142,19 @@ def check_entry(project: Path, rel: str, text: str, content_dir: str = "content"
         if not any(f["severity"] == "error" for f in findings):
             findings += others  # otherwise they follow from this entry's errors (a page not built ...)
         html = ""
-        if proc.returncode == 0:
+        if proc.returncode != 0:
+            if not any(f["severity"] == "error" for f in findings):
+                tail = proc.stderr.strip().splitlines()[-1:] or ["the build failed"]
+                findings.append(_finding(rel, None, "error", tail[0]))
+        elif copy.suffix == ".md":
             html = _page_for(project, scratch / "output", copy)
-        elif not any(f["severity"] == "error" for f in findings):
-            tail = proc.stderr.strip().splitlines()[-1:] or ["the build failed"]
-            findings.append(_finding(rel, None, "error", tail[0]))
+        elif settings and target == (content / settings["TIMETABLE_PATH"]).resolve():
+            saved = settings["TIMETABLE_SAVE_AS"]
+            try:
+                page = (scratch / "output" / saved).read_text(encoding="utf-8")
+            except OSError:
+                page = ""
+            html = _rebase(_main_html(page), posixpath.dirname(saved))
         return {"ok": proc.returncode == 0, "diagnostics": findings, "html": html}
 
 

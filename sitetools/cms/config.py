@@ -21,6 +21,8 @@ if str(ROOT / "plugins") not in sys.path:
 from citations.settings import shipped_styles  # noqa: E402
 from clinical.cards import CARD_TYPES  # noqa: E402
 from frontmatter import core as frontmatter  # noqa: E402
+from timetable import load as timetable_load  # noqa: E402
+from timetable import model as timetable_model  # noqa: E402
 
 #: Writers' order in the editor: the fields docs/writing.md shows first, then the rare ones.
 ORDER = (
@@ -40,6 +42,17 @@ DATE_PATTERN = (
 #: Each comma-separated tag (or the topic) needs a letter or digit, as frontmatter checks.
 _WORD = r"[^,]*[0-9A-Za-z\u00c0-\uffff][^,]*"
 NAMES_PATTERN = f"^({_WORD})(,{_WORD})*$"
+#: The timetable loader's rules (plugins/timetable/load.py), as the form's patterns.
+TIME_PATTERN = r"^([01]?\d|2[0-3]):[0-5]\d$"
+DAY_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: The bibliography files the citations plugin reads (plugins/citations/settings.py), one editor
+#: collection per kind (Decap lists a folder's files by one extension): extension, label, export.
+BIBLIOGRAPHY_KINDS = (
+    ("bib", "Zotero .bib", "Better BibLaTeX"),
+    ("json", "CSL-JSON", "CSL JSON"),
+    ("yaml", "CSL-YAML", "CSL YAML"),
+)
 
 
 def _people_options(people: dict) -> list[dict]:
@@ -203,34 +216,132 @@ def decap_config(settings: dict, project: Path, backend_url: str | None = None) 
                 "slug": "{{slug}}",
                 "fields": fields(settings, content, "page"),
             },
-            _raw_collection(
-                "references",
-                "Bibliography (Zotero)",
-                f"{base}{refs}",
-                "bib",
-                "The whole Better BibLaTeX export from Zotero: open the exported .bib file, copy "
-                "everything and paste it here (docs/writing.md, section 5).",
-            ),
+            *bibliography_collections(f"{base}{refs}"),
         ],
     }
-    if (content / "timetable.yaml").is_file():
-        config["collections"].append(
+    timetable = settings.get("TIMETABLE_PATH") or "timetable.yaml"
+    if (content / timetable).is_file():
+        config["collections"] += timetable_collections(settings, content / timetable, f"{base}{timetable}")
+    return config
+
+
+def bibliography_collections(folder: str) -> list[dict]:
+    """One collection per bibliography kind; its `body` is the upload widget (a file read into it)."""
+    out = []
+    for extension, label, export in BIBLIOGRAPHY_KINDS:
+        name = "references" if extension == "bib" else f"references-{extension}"
+        collection = _raw_collection(
+            name,
+            f"Bibliography: {label}",
+            folder,
+            extension,
+            f"Upload the {export} export from Zotero (Export Collection… → {export}), or paste its text "
+            "here (docs/writing.md, sections 5 and 14).",
+        )
+        collection["label_singular"] = f"{label} file"
+        collection["fields"][1].update(widget="bibliography", extension=extension)
+        collection["editor"] = {"preview": True}
+        out.append(collection)
+    return out
+
+
+def _levels(path: Path, settings: dict) -> list[str]:
+    """The levels the timetable file names, in its order (read by the timetable plugin's loader); none
+    while the file has a problem (the form then takes any level, and the preview names the problem)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    timetable, _ = timetable_load.load(text, list(settings.get("BOOKING_TARGETS") or ()))
+    return [name for name, _ in timetable.levels()] if timetable else []
+
+
+def timetable_field(f: timetable_model.Field, settings: dict, levels: list[str]) -> dict:
+    """The form field of one timetable key, its widget chosen by the key's `kind` (model.FIELDS)."""
+    spec: dict = {"label": f.key.replace("_", " ").capitalize(), "name": f.key, "widget": "string"}
+    spec.update(required=f.required, hint=f.meaning)
+    if f.kind == "id":
+        spec["pattern"] = [ID_PATTERN, "Lower-case words joined by hyphens, e.g. beginners-tuesday"]
+    elif f.kind == "long-text":
+        spec["widget"] = "text"
+    elif f.kind == "weekday":
+        spec.update(widget="select", options=list(timetable_model.WEEKDAYS))
+    elif f.kind == "level" and levels:
+        spec.update(widget="select", options=levels)
+        spec["hint"] += " A new level: write it in the file (Class timetable as text)."
+    elif f.kind == "time":
+        spec["pattern"] = [TIME_PATTERN, "24-hour HH:MM, e.g. 18:30 for 6:30pm"]
+    elif f.kind == "minutes":
+        spec["pattern"] = [r"^\d+$", "A number of minutes, e.g. 60"]
+    elif f.kind == "date":
+        spec["pattern"] = [DAY_PATTERN, "Write the date as YYYY-MM-DD, e.g. 2026-09-08"]
+    elif f.kind == "dates":
+        spec.update(widget="list", allow_add=True, add_to_top=False, summary="{{fields.date}}")
+        spec["label_singular"] = "date"
+        spec["field"] = {
+            "label": "Date",
+            "name": "date",
+            "widget": "string",
+            "pattern": [DAY_PATTERN, "Write the date as YYYY-MM-DD, e.g. 2026-10-27"],
+        }
+    elif f.kind == "target":
+        targets = settings.get("BOOKING_TARGETS") or {}
+        spec.update(
+            widget="select",
+            options=[{"label": f"{t.get('label', k)} ({k})", "value": k} for k, t in targets.items()],
+        )
+    elif f.kind == "yes-no":
+        spec.update(widget="boolean")
+    if spec["widget"] in ("string", "text") and "pattern" not in spec:
+        spec["pattern"] = [NO_BIDI, "Delete the invisible left-to-right/right-to-left control character"]
+    return spec
+
+
+def timetable_collections(settings: dict, path: Path, file: str) -> list[dict]:
+    """The timetable as a form (one list of classes, generated from plugins/timetable/model.py), and
+    as plain text (for what the form does not edit: a new level, a layout of one's own)."""
+    levels = _levels(path, settings)
+    classes = [timetable_field(f, settings, levels) for f in timetable_model.FIELDS]
+    top = []
+    for f in timetable_model.FILE_FIELDS:
+        if f.kind == "classes":
+            top.append(
+                {
+                    "label": "Classes",
+                    "label_singular": "class",
+                    "name": f.key,
+                    "widget": "list",
+                    "hint": f.meaning,
+                    "collapsed": False,
+                    "summary": "{{fields.weekday}} {{fields.time}}: {{fields.name}} ({{fields.level}})",
+                    "fields": classes,
+                }
+            )
+        else:
+            top.append(timetable_field(f, settings, levels))
+    form = {
+        "name": "timetable",
+        "label": "Class timetable",
+        "format": "timetable-yaml",
+        "files": [{"name": "timetable", "label": "Class timetable", "file": file, "fields": top}],
+    }
+    text = {
+        "name": "timetable-text",
+        "label": "Class timetable (as text)",
+        "format": "pelican-raw",
+        "editor": {"preview": True},
+        "files": [
             {
-                "name": "timetable",
-                "label": "Class timetable",
-                "format": "pelican-raw",
-                "editor": {"preview": False},
-                "files": [
-                    {
-                        "name": "timetable",
-                        "label": "Timetable (timetable.yaml)",
-                        "file": f"{base}timetable.yaml",
-                        "fields": [{"label": "YAML", "name": "body", "widget": "text"}],
-                    }
+                "name": "timetable-text",
+                "label": "Class timetable (as text)",
+                "file": file,
+                "fields": [
+                    {"label": "YAML", "name": "body", "widget": "text", "hint": "docs/writing.md, section 13"}
                 ],
             }
-        )
-    return config
+        ],
+    }
+    return [form, text]
 
 
 def site_data(settings: dict, entry_prefix: str = "") -> dict:
@@ -251,6 +362,13 @@ def site_data(settings: dict, entry_prefix: str = "") -> dict:
             "default": settings.get("BOOKING_DEFAULT") or "",
             "targets": {key: t.get("label", key) for key, t in targets.items()},
         },
+        "timetable": {
+            "order": [f.key for f in timetable_model.FIELDS],
+            "kinds": {f.key: f.kind for f in timetable_model.FIELDS},
+            "file_order": [f.key for f in timetable_model.FILE_FIELDS],
+            "file_kinds": {f.key: f.kind for f in timetable_model.FILE_FIELDS},
+        },
+        "bibliography_kinds": {ext: label for ext, label, _ in BIBLIOGRAPHY_KINDS},
     }
 
 

@@ -18,6 +18,7 @@ from tests.conftest import ROOT, copy_project, run_build
 sys.path.insert(0, str(ROOT / "plugins"))
 from citations.settings import shipped_styles
 from frontmatter import core as frontmatter
+from timetable import model as timetable_model
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,15 @@ def test_every_metadata_field_and_choice_comes_from_the_sites_definitions(settin
     assert articles["body"]["modes"] == ["raw"]  # the rich-text mode would rewrite cards and citations
     assert collection(cfg, "articles")["format"] == "pelican"
     assert collection(cfg, "references")["folder"] == "content/references"
-    # The class timetable (content/timetable.yaml) is edited as its own file.
+    # The class timetable (content/timetable.yaml): a form, and the file as text.
     assert collection(cfg, "timetable")["files"][0]["file"] == "content/timetable.yaml"
+    assert collection(cfg, "timetable-text")["files"][0]["file"] == "content/timetable.yaml"
+    # Bibliography files: one collection per kind the citations plugin reads, each an upload.
+    assert [
+        (c["folder"], c["extension"], c["fields"][1]["widget"])
+        for c in cfg["collections"]
+        if c["name"].startswith("references")
+    ] == [("content/references", ext, "bibliography") for ext in ("bib", "json", "yaml")]
     # The local backend's root is content/ itself: its paths start inside it.
     local = config.decap_config(settings, ROOT, "http://127.0.0.1:8081/api/v1")
     assert [collection(local, n)["folder"] for n in ("articles", "pages")] == ["articles", "pages"]
@@ -174,3 +182,70 @@ def test_no_build_has_admin_unless_cms_admin_is_set(site, tmp_path):
     scripts = re.findall(r'<script src="([^"]+)"', (admin / "index.html").read_text(encoding="utf-8"))
     assert scripts and all(s.startswith("/admin/") and (result.output / s[1:]).is_file() for s in scripts)
     assert not list(admin.rglob("*.map"))  # the bundle without its 60 MB of source maps
+
+
+def test_the_timetable_form_comes_from_the_timetable_schema(settings, monkeypatch):
+    cfg = config.decap_config(settings, ROOT)
+    form = collection(cfg, "timetable")
+    assert form["format"] == "timetable-yaml"
+    top = by_name(form["files"][0]["fields"])
+    assert list(top) == [f.key for f in timetable_model.FILE_FIELDS]
+    assert top["demo"]["widget"] == "boolean"
+    classes = by_name(top["classes"]["fields"])
+    assert list(classes) == [f.key for f in timetable_model.FIELDS]
+    for f in timetable_model.FIELDS:
+        assert classes[f.key]["hint"].startswith(f.meaning) and classes[f.key]["required"] == f.required
+    assert classes["weekday"]["options"] == list(timetable_model.WEEKDAYS)
+    assert classes["level"]["options"] == ["Beginners", "Intermediate"]  # the levels the file names
+    assert [o["value"] for o in classes["booking"]["options"]] == list(settings["BOOKING_TARGETS"])
+    assert classes["no_class"]["widget"] == "list" and classes["no_class"]["field"]["widget"] == "string"
+    assert classes["description"]["widget"] == "text"
+
+    def ok(key: str, value: str) -> bool:
+        spec = classes[key].get("field", classes[key])
+        return re.search(spec["pattern"][0], value) is not None
+
+    assert ok("time", "18:30") and ok("time", "9:00") and not ok("time", "6.30pm") and not ok("time", "24:00")
+    assert ok("term_start", "2026-09-08") and not ok("term_start", "08/09/2026")
+    assert ok("no_class", "2026-10-27") and not ok("no_class", "27 October")
+    assert ok("id", "beginners-tuesday") and not ok("id", "Beginners Tuesday")
+    # A key added to the timetable's FIELDS appears in the form, and the format writes it in its place.
+    extra = timetable_model.Field("coach", "text", False, "Who leads the class.", "Sam")
+    monkeypatch.setattr(timetable_model, "FIELDS", (*timetable_model.FIELDS, extra))
+    fields = collection(config.decap_config(settings, ROOT), "timetable")["files"][0]["fields"]
+    coach = by_name(by_name(fields)["classes"]["fields"])["coach"]
+    assert coach["hint"] == "Who leads the class." and coach["widget"] == "string" and not coach["required"]
+    schema = config.site_data(settings)["timetable"]
+    assert schema["order"][-1] == "coach" and schema["kinds"]["coach"] == "text"
+
+
+def test_the_check_names_the_timetables_line_and_refuses_what_is_no_bibliography(server):
+    port, _ = server
+    text = (ROOT / "content/timetable.yaml").read_text(encoding="utf-8").replace('"18:30"', '"6.30pm"', 1)
+    result = json.loads(check(port, "content/timetable.yaml", text)[1])
+    assert not result["ok"]
+    assert result["diagnostics"][0]["text"].startswith(
+        "content/timetable.yaml:16: error: time '6.30pm' is not a time; write it as 24-hour HH:MM in quotes"
+    )
+    cases = {
+        "content/references/notes.bib": (
+            "Meeting notes",
+            "a .bib file holds entries such as '@article{key,'",
+        ),
+        "content/references/notes.json": (
+            '{"title": "x"}',
+            "a CSL file is a list of entries, each with an 'id'",
+        ),
+        "content/references/notes.yaml": ("a: [", "this is not a CSL YAML bibliography (it cannot be read"),
+        "content/references/scan.bib": ("%PDF-1.4\x00\x01", "not a bibliography but a binary file"),
+    }
+    for rel, (body, says) in cases.items():
+        result = json.loads(check(port, rel, body)[1])
+        assert not result["ok"] and result["diagnostics"][0]["text"].startswith(f"{rel}:1: error: "), rel
+        assert (
+            says in result["diagnostics"][0]["text"]
+            and "export the collection from Zotero" in result["diagnostics"][0]["text"]
+        ), rel
+    # Only the timetable and the bibliography folder's files besides Markdown: nothing else in content/.
+    for rel in ("content/images/x.yaml", "content/references/x.py", "content/x.json"):
+        assert check(port, rel, "[]")[0] == 400, rel

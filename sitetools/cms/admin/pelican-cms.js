@@ -6,6 +6,7 @@
   var CMS = window.CMS;
   var h = window.h;
   var F = window.PelicanFormat;
+  var T = window.TimetableFormat;
   var CHECK_DELAY_MS = 1200;
 
   function esc(text) {
@@ -76,12 +77,19 @@
     var path = props.entry.get("path");
     if (!path) {
       var folder = props.collection && props.collection.get("folder");
-      path = (folder || "articles") + "/cms-new-entry.md";
+      var extension = (props.collection && props.collection.get("extension")) || "md";
+      path = (folder || "articles") + "/cms-new-entry." + extension;
     }
     return (site.entry_prefix || "") + path;
   }
 
-  function makePreview(site, kind) {
+  /* The text of the entry as the editor would save it, for the check. */
+  function articleText(site) {
+    return function (data) { return F.serialise(data, site.order); };
+  }
+
+  function makePreview(site, kind, toText) {
+    toText = toText || articleText(site);
     return window.createClass({
       getInitialState: function () {
         return { result: null, checking: false, sent: null };
@@ -97,7 +105,7 @@
         this.gone = true;
       },
       text: function () {
-        return F.serialise(this.props.entry.get("data").toJS(), site.order);
+        return toText(this.props.entry.get("data").toJS());
       },
       schedule: function () {
         var text = this.text();
@@ -141,8 +149,15 @@
                 }))
               : null),
         ];
+        var unread = kind === "timetable" && data.get("_timetable") && JSON.parse(data.get("_timetable")).error;
+        if (unread) {
+          children.unshift(h("p", { key: "unread", className: "cms-check__status", role: "alert" },
+            "The form cannot read this file's layout (" + unread + "), so it shows no classes and saves nothing. Edit it in “Class timetable (as text)”."));
+        }
         if (result && result.html) {
           children.push(h("div", { key: "page", className: "cms-built", dangerouslySetInnerHTML: { __html: result.html } }));
+        } else if (kind === "timetable" || kind === "bibliography") {
+          children.push(h("main", { key: "page", className: "wrap cms-placeholder" }, h("pre", null, this.text())));
         } else {
           var byline = [];
           if (data.get("author")) byline.push("Written by " + person(site, data.get("author")));
@@ -157,6 +172,88 @@
     });
   }
 
+  /* Why a file is not a bibliography of this collection's kind (null: it looks like one); the
+   * check (sitetools/cms/check.py, not_a_bibliography) says the same for what is pasted. */
+  var EXPORTS = "export the collection from Zotero as Better BibLaTeX (.bib), CSL JSON (.json) or CSL YAML (.yaml)";
+  function bibliographyProblem(site, name, text, extension) {
+    var ext = (/\.([A-Za-z]+)$/.exec(name) || ["", ""])[1].toLowerCase();
+    ext = { bibtex: "bib", yml: "yaml" }[ext] || ext;
+    if (!site.bibliography_kinds[ext]) return name + " is not a bibliography file (." + (ext || "no extension") + "): " + EXPORTS + ".";
+    if (ext !== extension) return name + " is a " + site.bibliography_kinds[ext] + " file: add it under “Bibliography: " + site.bibliography_kinds[ext] + "”.";
+    if (text.indexOf("\u0000") >= 0) return name + " is not a bibliography but a binary file (a PDF or a Word document?): " + EXPORTS + ".";
+    if (ext === "bib" && !/^\s*@\s*[A-Za-z]+\s*[{(]\s*[^\s,{}()]+\s*,/m.test(text)) return name + " is not a bibliography: it has no entries such as @article{key, … " + EXPORTS + ".";
+    if (ext === "json") {
+      var data;
+      try { data = JSON.parse(text); } catch (e) { return name + " is not a CSL JSON bibliography (" + e.message + "): " + EXPORTS + "."; }
+      if (!Array.isArray(data) || !data.length || !data.every(function (x) { return x && x.id; })) return name + " is not a bibliography: a CSL JSON file is a list of entries, each with an id.";
+    }
+    if (ext === "yaml" && !/^\s*-?\s*id:/m.test(text)) return name + " is not a bibliography: a CSL YAML file lists entries, each with an id.";
+    return null;
+  }
+
+  function citationKeys(text) {
+    var keys = [];
+    var re = /^\s*@\s*[A-Za-z]+\s*[{(]\s*([^\s,{}()]+)\s*,|"id"\s*:\s*"([^"]+)"|^\s*-?\s*id:\s*['"]?([^'"\s]+)/gm;
+    var m;
+    while ((m = re.exec(text)) && keys.length < 50) {
+      var key = m[1] || m[2] || m[3];
+      if (key && !/^(comment|string|preamble)$/i.test(key)) keys.push(key);
+    }
+    return keys;
+  }
+
+  /* The bibliography file's text: a Zotero export uploaded (read in the browser, checked) or pasted. */
+  function bibliographyWidget(site) {
+    return window.createClass({
+      getInitialState: function () {
+        return { message: "", bad: false };
+      },
+      read: function (event) {
+        var file = event.target.files && event.target.files[0];
+        if (!file) return;
+        var self = this;
+        var extension = this.props.field.get("extension");
+        if (file.size > 2 * 1024 * 1024) {
+          self.setState({ bad: true, message: file.name + " is over 2 MiB, the limit of a content file: export only the references the site cites." });
+          return;
+        }
+        var reader = new FileReader();
+        reader.onload = function () {
+          var text = String(reader.result).replace(/^\ufeff/, "");
+          var problem = bibliographyProblem(site, file.name, text, extension);
+          if (problem) {
+            self.setState({ bad: true, message: problem });
+            return;
+          }
+          var keys = citationKeys(text);
+          self.props.onChange(text);
+          self.setState({ bad: false, message: "Read " + file.name + ": " + keys.length + (keys.length === 1 ? " reference; cite it as " : " references; cite them as ") + keys.slice(0, 8).map(function (k) { return "[@" + k + "]"; }).join(", ") + (keys.length > 8 ? " …" : "") + ". Give the file a name above, then Publish." });
+        };
+        reader.onerror = function () { self.setState({ bad: true, message: "The file could not be read: " + reader.error }); };
+        reader.readAsText(file);
+      },
+      render: function () {
+        var id = this.props.forID;
+        var extension = this.props.field.get("extension");
+        return h("div", { className: this.props.classNameWrapper },
+          h("p", null,
+            h("label", { htmlFor: id + "-upload" }, "Upload a Zotero export (." + extension + "): "),
+            h("input", { id: id + "-upload", type: "file", accept: extension === "bib" ? ".bib,.bibtex" : extension === "yaml" ? ".yaml,.yml" : ".json", onChange: this.read })),
+          this.state.message ? h("p", { role: this.state.bad ? "alert" : "status", style: this.state.bad ? { color: "#a00", fontWeight: "bold" } : null }, this.state.message) : null,
+          h("textarea", {
+            id: id,
+            "aria-label": "The file's text (or paste it here)",
+            value: this.props.value || "",
+            rows: 16,
+            style: { width: "100%", fontFamily: "monospace" },
+            onChange: function (e) { this.props.onChange(e.target.value); }.bind(this),
+            onFocus: this.props.setActiveStyle,
+            onBlur: this.props.setInactiveStyle,
+          }));
+      },
+    });
+  }
+
   function start(site) {
     CMS.registerCustomFormat("pelican", "md", {
       fromFile: function (text) { return F.parse(text); },
@@ -166,10 +263,23 @@
       fromFile: function (text) { return F.parseRaw(text); },
       toFile: function (data) { return F.serialiseRaw(data); },
     });
+    CMS.registerCustomFormat("timetable-yaml", "yaml", {
+      fromFile: function (text) { return T.parse(text, site.timetable); },
+      toFile: function (data) { return T.serialise(data, site.timetable); },
+    });
+    CMS.registerWidget("bibliography", bibliographyWidget(site), window.createClass({
+      render: function () { return h("pre", null, this.props.value || ""); },
+    }));
     CMS.registerPreviewStyle("/admin/site.css");
     CMS.registerPreviewStyle("/admin/preview.css");
     CMS.registerPreviewTemplate("articles", makePreview(site, "article"));
     CMS.registerPreviewTemplate("pages", makePreview(site, "page"));
+    var raw = function (data) { return F.serialiseRaw(data); };
+    CMS.registerPreviewTemplate("timetable", makePreview(site, "timetable", function (data) { return T.serialise(data, site.timetable); }));
+    CMS.registerPreviewTemplate("timetable-text", makePreview(site, "timetable", raw));
+    ["references", "references-json", "references-yaml"].forEach(function (name) {
+      CMS.registerPreviewTemplate(name, makePreview(site, "bibliography", raw));
+    });
     CMS.init();
   }
 
