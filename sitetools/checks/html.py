@@ -1,4 +1,6 @@
-"""HTML validity: the Nu HTML Checker (npm vnu-jar) over every page, in one JVM."""
+"""HTML and CSS validity: the Nu HTML Checker (npm vnu-jar) over every page and every style sheet the
+site publishes, in one JVM (a style sheet that does not parse drops every rule after the fault: a
+layout that looks fine on one page and overflows a phone on another)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ CHECK = "HTML (Nu checker)"
 
 def run(site: Site) -> list[Row]:
     command = [tools.java(), "-jar", str(tools.vnu_jar()), "--format", "json", "--exit-zero-always"]
+    command.append("--also-check-css")
     files = [str(site.output / rel) for rel in site.pages]
+    files += sorted(str(path) for path in site.output.rglob("*.css") if path.is_file())
     proc = subprocess.run([*command, *files], capture_output=True, text=True, timeout=600)
     try:
         messages = json.loads(proc.stderr)["messages"]

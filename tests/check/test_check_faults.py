@@ -1,6 +1,6 @@
 """Bad input: faults planted in a copy of the built site. `check` fails and names the page and the fault.
 
-All six faults go into one copy, each on a different page, and `check` runs once over it (a run
+All seven faults go into one copy, each on a different page, and `check` runs once over it (a run
 costs ≈20 s); each test then looks for its own fault in the table.
 """
 
@@ -38,6 +38,8 @@ def faulty(site, tmp_path_factory):
     _plant(out, "categories/index.html", '<p id="main">A second element with the id main.</p>')
     noise = base64.b64encode(random.Random(7).randbytes(30_000)).decode()  # gzip cannot shrink it much
     _plant(out, "archives/index.html", f"<!-- {noise} -->")
+    with (out / "theme" / "css" / "site.css").open("a", encoding="utf-8") as css:
+        css.write("@media print {\n  .never-closed { color: red; }\n")  # a block left open (a bad merge)
     return run_check(out)
 
 
@@ -64,6 +66,10 @@ def test_names_low_contrast_text(faulty):
 
 def test_names_a_duplicate_id(faulty):
     assert faulty.failing("HTML", "categories/index.html", "Duplicate ID"), faulty.stdout
+
+
+def test_names_a_style_sheet_that_does_not_parse(faulty):
+    assert faulty.failing("HTML", "theme/css/site.css:", "CSS"), faulty.stdout
 
 
 def test_names_a_page_over_its_byte_budget(faulty):
