@@ -259,6 +259,10 @@ def finalized(pelican) -> None:
     _STATE["readability"].save()
 
 
+# The live preview (sitetools/preview/changes.py): cards, reviews and reading age: each page on its own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.finalized.connect(finalized)

@@ -38,6 +38,10 @@ def page_generator_finalized(generator) -> None:
     _check(generator, [*generator.pages, *generator.hidden_pages, *generator.draft_pages], "page")
 
 
+# The live preview (sitetools/preview/changes.py): each page's layout is checked on its own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.page_generator_finalized.connect(page_generator_finalized)
