@@ -32,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sitetools.pelican_private import check_version, install_atomic_pelican_cache
+from sitetools.templates import compile_once
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -251,6 +252,7 @@ def load_settings(settings_file, overrides: dict | None, output=None) -> tuple[d
     if not final.is_absolute():
         final = ROOT / final
     settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _fingerprint(settings_path))
+    compile_once(settings)
     return settings, settings_path, final
 
 

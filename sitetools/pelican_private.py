@@ -40,6 +40,29 @@ def generator_classes(pelican) -> list:
     return pelican._get_generator_classes()
 
 
+def make_generators(pelican, context: dict, settings: dict, content_cache: bool = True) -> list:
+    """The generators of one build, as Pelican.run makes them. content_cache=False: without Pelican's
+    content cache (neither loaded nor saved: ~0.25 s each at 1,000 articles), while every plugin still
+    sees the real settings (its own caches follow LOAD_CONTENT_CACHE, which stays as set). Pelican
+    reads the cache policies once, when a generator and its Readers are made."""
+    off = settings if content_cache else {**settings, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    generators = [
+        cls(
+            context=context,
+            settings=off,
+            path=pelican.path,
+            theme=pelican.theme,
+            output_path=pelican.output_path,
+        )
+        for cls in generator_classes(pelican)
+    ]
+    for generator in generators:
+        generator.settings = settings
+        if hasattr(generator, "readers"):
+            generator.readers.settings = settings
+    return generators
+
+
 def reset_log_limits() -> None:
     """Pelican's LimitFilter drops repeated messages for the life of a process: forget them, so each
     rebuild reports its own findings."""

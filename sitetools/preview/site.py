@@ -156,23 +156,17 @@ class LiveSite:
         from pelican.generators import ArticlesGenerator, PagesGenerator
 
         settings = self.settings
-        if incremental:  # the objects in memory are the cache: skip Pelican's (saving it costs ~0.25 s)
-            settings = {**settings, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
         context = settings.copy()
         context["generated_content"] = {}
         context["static_links"] = set()
         context["static_content"] = {}
         context["localsiteurl"] = settings["SITEURL"]
-        generators = [
-            cls(
-                context=context,
-                settings=settings,
-                path=self.pelican.path,
-                theme=self.pelican.theme,
-                output_path=self.pelican.output_path,
-            )
-            for cls in pelican_private.generator_classes(self.pelican)
-        ]
+        generators = pelican_private.make_generators(
+            self.pelican,
+            context,
+            settings,
+            content_cache=not incremental,  # the objects in memory are the cache: skip Pelican's
+        )
         memo, fresh = {}, []
         for generator in generators:
             if hasattr(generator, "readers"):
