@@ -262,6 +262,7 @@ def build(
     overrides: dict | None = None,
     ignore_cache: bool = False,
     stream=sys.stderr,
+    jobs: int | None = None,
 ) -> int:
     """Build the site; return the process exit code (0 on success)."""
     sys.path.insert(0, str(ROOT / "plugins"))
@@ -275,7 +276,7 @@ def build(
     started = time.perf_counter()
 
     try:
-        settings, settings_path, final = load_settings(settings_file, overrides, output)
+        settings, _, final = load_settings(settings_file, overrides, output)
     except Exception as exc:  # a typo in a settings file: the file and line, not a traceback
         logging.getLogger().removeHandler(bridge)
         if not isinstance(exc, diagnostics.ReportedError):
@@ -286,7 +287,7 @@ def build(
     where = diagnostics.relpath(final)
     try:
         with output_lock(final, "python -m sitetools.build"):
-            return _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream)
+            return _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs)
     except OutputLocked as exc:
         logging.getLogger().removeHandler(bridge)
         diagnostics.error(
@@ -297,10 +298,11 @@ def build(
         return 1
 
 
-def _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream) -> int:
+def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) -> int:
     from pelican import Pelican
 
     import diagnostics
+    from sitetools.parallel import ParallelReads, default_jobs
 
     collector = diagnostics.COLLECTOR
     where = diagnostics.relpath(final)
@@ -315,7 +317,8 @@ def _build_locked(settings, settings_path, final, ignore_cache, bridge, started,
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
-        Pelican(settings).run()
+        with ParallelReads(default_jobs() if jobs is None else jobs):
+            Pelican(settings).run()
     except Exception as exc:  # every failure ends in the same summary, never a bare traceback
         if not isinstance(exc, diagnostics.ReportedError):
             report_failure(exc)
@@ -364,8 +367,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_settings_arguments(parser)
     parser.add_argument("--ignore-cache", action="store_true", help="rebuild every page from its source")
+    parser.add_argument(
+        "--jobs", type=int, help="processes reading Markdown (default: one per core, at most 4; 1: none)"
+    )
     args = parser.parse_args(argv)
-    return build(args.settings, args.output, parse_overrides(args.extra), args.ignore_cache)
+    overrides = parse_overrides(args.extra)
+    return build(args.settings, args.output, overrides, args.ignore_cache, jobs=args.jobs)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,57 @@ def reset_log_limits() -> None:
     LimitFilter._group_count.clear()
 
 
+# --- reading in worker processes (sitetools.parallel) --------------------------------------------
+@contextlib.contextmanager
+def prefetch_reads(reads):
+    """While active, every articles/pages generator hands its file list to `reads.submit(readers,
+    paths)` as soon as it has it (Generator.get_files, after the content checks) and its Markdown
+    reader asks `reads.take(path)` before reading a file itself. Files whose content-cache entry is
+    still valid are not sent (Pelican will not read them)."""
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    import diagnostics
+
+    def hook(generator) -> None:
+        if not isinstance(generator, ArticlesGenerator | PagesGenerator):
+            return
+        readers, get_files = generator.readers, generator.get_files
+
+        def get_files_and_submit(*args, **kwargs):
+            files = get_files(*args, **kwargs)
+            paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files]
+            cached = generator.get_cached_data
+            stale = [
+                path
+                for f, path in zip(files, paths, strict=True)
+                if cached(f, None) is None and readers.get_cached_data(path, None) is None
+            ]
+            reads.submit(readers, stale)
+            return files
+
+        generator.get_files = get_files_and_submit
+        for reader in set(readers.readers.values()):
+            read = reader.read
+
+            def read_prefetched(source_path, read=read):
+                taken = reads.take(os.path.abspath(source_path))
+                if taken is None:
+                    return read(source_path)
+                kind, value = taken
+                if kind == "reported":
+                    raise diagnostics.ReportedError(source_path)
+                return value
+
+            reader.read = read_prefetched
+
+    signals.generator_init.connect(hook)
+    try:
+        yield
+    finally:
+        signals.generator_init.disconnect(hook)
+
+
 # --- the writer ----------------------------------------------------------------------------------
 def buffered_writer_base():
     """Pelican's Writer with `_open_w` returning `open_buffer(filename)` instead of a truncated file,
