@@ -165,7 +165,7 @@ def screenshots(c, no_build=False, full_page=False):
         "articles": "corpus size (default 1000; the issue also asks for 100 and 5000)",
         "runs": "measured runs per side, after a warm-up (default 5)",
         "profile": "profile one build of ours (cProfile) instead: where the time goes",
-        "sizes": "e.g. 100,1000,5000: the build rows at each size, to see how cost grows",
+        "sizes": "e.g. 100,1000,5000,10000: the build rows at each size, to see how cost grows",
     }
 )
 def bench(c, articles=1000, runs=5, profile=False, sizes=""):

@@ -1,6 +1,6 @@
 """`invoke bench`: our build against plain Pelican on the same corpus, measured side by side.
 
-    python -m bench.run [--articles 1000] [--runs 5] [--profile] [--sizes 100,1000,5000]
+    python -m bench.run [--articles 1000] [--runs 5] [--profile] [--sizes 100,1000,5000,10000]
 
 Runs alternate (A B A B …) after a warm-up, each a fresh process, so machine noise hits both sides
 alike: the table prints medians, spreads (min–max) and the ratio A/B of the medians. Absolute
@@ -516,7 +516,7 @@ def main(argv=None) -> int:
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5, help="measured runs per side (after a warm-up)")
     parser.add_argument("--profile", action="store_true", help="profile one build of ours instead")
-    parser.add_argument("--sizes", default="", help="e.g. 100,1000,5000: rows 1, 1c, 2, 4 at each size")
+    parser.add_argument("--sizes", default="", help="e.g. 100,1000,5000,10000: rows 1, 1c, 2, 4 at each size")
     parser.add_argument("--no-livereload", action="store_true", help="skip row 3")
     parser.add_argument("--out", type=Path, default=OUT, help="work folder (default: %(default)s)")
     args = parser.parse_args(argv)
