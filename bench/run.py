@@ -77,6 +77,8 @@ def build_cmd(settings: str, content: Path, output: Path, cache: Path, ignore_ca
     cmd += ["-e", f"PATH={str(content)!r}", "-e", f"CACHE_PATH={str(cache)!r}"]
     if settings == OURS:
         cmd += ["-e", f"CITATIONS_CACHE_PATH={str(cache / 'citations')!r}"]
+    else:  # plain Pelican reads on one core, as `pelican` does
+        cmd += ["--jobs", "1"]
     return [*cmd, "--ignore-cache"] if ignore_cache else cmd
 
 

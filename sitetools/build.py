@@ -317,7 +317,8 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
-        with ParallelReads(default_jobs() if jobs is None else jobs):
+        # By default only a site with many files to read uses workers (the 18-page site: none).
+        with ParallelReads(default_jobs(), 40) if jobs is None else ParallelReads(jobs):
             Pelican(settings).run()
     except Exception as exc:  # every failure ends in the same summary, never a bare traceback
         if not isinstance(exc, diagnostics.ReportedError):

@@ -17,6 +17,7 @@ import contextlib
 import io
 import os
 import pickle
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from sitetools.pelican_private import prefetch_reads
@@ -70,16 +71,23 @@ def _read(fmt: str, path: str) -> bytes:
 
 
 class ParallelReads:
-    """While active, Pelican's article and page generators have their Markdown read by `jobs` workers."""
+    """While active, Pelican's article and page generators have their Markdown read by `jobs` workers.
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    Only a few files are read ahead of the build process (AHEAD per worker), so at most those results
+    wait in memory. Fewer than `min_files` files to read (a small site, a warm content cache): no
+    workers, as starting them would cost more than they save."""
+
+    AHEAD = 4
+
+    def __init__(self, jobs: int, min_files: int = 2) -> None:
+        self.jobs, self.min_files = jobs, min_files
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[str, Future] = {}
+        self.waiting: deque[tuple[str, str]] = deque()  # (fmt, path) not yet sent, in Pelican's order
 
     def submit(self, readers, paths: list[str]) -> None:
-        """Start reading `paths` (absolute; each a Markdown file Pelican is about to read)."""
-        if self.jobs < 2 or len(paths) < 2:
+        """Read `paths` ahead (absolute; the Markdown files Pelican is about to read, in its order)."""
+        if self.jobs < 2 or len(paths) < self.min_files:
             return
         if self.pool is None:
             import multiprocessing
@@ -90,6 +98,13 @@ class ParallelReads:
         for path in paths:
             fmt = path.rpartition(".")[2]
             if fmt in _STATE["readers"] and path not in self.futures:
+                self.waiting.append((fmt, path))
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self.waiting and len(self.futures) < self.AHEAD * self.jobs:
+            fmt, path = self.waiting.popleft()
+            if path not in self.futures:
                 self.futures[path] = self.pool.submit(_read, fmt, path)
 
     def take(self, path: str):
@@ -98,6 +113,7 @@ class ParallelReads:
         future = self.futures.pop(path, None)
         if future is None:
             return None
+        self._top_up()
         try:
             kind, value, found = _Unpickler(io.BytesIO(future.result())).load()
         except Exception:  # a worker that died: read it here
