@@ -62,8 +62,7 @@ def rebuild(c):
 
 @task
 def build_production(c):
-    """Build with the production settings (publishconf.py) into output/ (`invoke build-production`;
-    the live preview is `invoke livereload`)."""
+    """Build with the production settings (publishconf.py) into output/ (the live preview: livereload)."""
     _build("publishconf.py", "--ignore-cache")
 
 
