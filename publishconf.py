@@ -1,4 +1,4 @@
-"""Production settings: `invoke preview` and `invoke publish` build with these.
+"""Production settings: `invoke build-production` and `invoke publish` build with these.
 
 Everything else comes from pelicanconf.py; this file only says what production changes.
 """

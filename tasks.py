@@ -6,7 +6,7 @@ Follows Pelican's quickstart tasks.py, with its known faults fixed:
 - `serve` and `livereload` bind 127.0.0.1 only (the quickstart binds every interface), answer
   only to a loopback Host header (DNS rebinding), and `serve` answers a missing page with the
   site's 404 page (sitetools/serve.py);
-- `livereload` (sitetools/livereload.py) keeps the site in memory and re-renders only what an
+- `livereload` (sitetools/preview/) keeps the site in memory and re-renders only what an
   edit changes; it also watches plugins/ and both settings files, not only content/ and theme/;
 - `clean` does not fail when output/ is missing;
 - `new` scaffolds an article with every metadata field and never overwrites one;
@@ -64,8 +64,8 @@ def rebuild(c):
 
 
 @task
-def preview(c):
-    """Build with the production settings (publishconf.py) into output/."""
+def build_production(c):
+    """Build with the production settings (publishconf.py) into output/ (the live preview: livereload)."""
     _build("publishconf.py", "--ignore-cache")
 
 
@@ -89,7 +89,7 @@ def serve(c, port=PORT, output="output"):
 def livereload(c, port=PORT, output="output", settings="pelicanconf.py"):
     """Build, serve on 127.0.0.1:8000, update the changed pages on every save and reload the browser."""
     args = ["--port", str(port), "--output", output, "--settings", settings]
-    sys.exit(subprocess.run([PY, "-m", "sitetools.livereload", *args], cwd=ROOT).returncode)
+    sys.exit(subprocess.run([PY, "-m", "sitetools.preview", *args], cwd=ROOT).returncode)
 
 
 @task(
@@ -203,7 +203,7 @@ def screenshots(c, no_build=False, full_page=False):
         "articles": "corpus size (default 1000; the issue also asks for 100 and 5000)",
         "runs": "measured runs per side, after a warm-up (default 5)",
         "profile": "profile one build of ours (cProfile) instead: where the time goes",
-        "sizes": "e.g. 100,1000,5000: the build rows at each size, to see how cost grows",
+        "sizes": "e.g. 100,1000,5000,10000: the build rows at each size, to see how cost grows",
     }
 )
 def bench(c, articles=1000, runs=5, profile=False, sizes=""):

@@ -31,6 +31,9 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from sitetools.pelican_private import check_version, install_atomic_pelican_cache
+from sitetools.templates import compile_once
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -184,35 +187,6 @@ def _swap_in(new: Path, output: Path) -> None:
     _remove(old)
 
 
-def install_atomic_pelican_cache() -> None:
-    """Pelican saves its content cache by truncating the file and pickling into it: a build killed
-    then leaves a cut-off cache that fails every later build ("EOFError: Ran out of input"). Save it
-    beside the old one and rename it into place instead."""
-    import pickle
-
-    from pelican.cache import FileDataCacher, logger
-
-    if getattr(FileDataCacher.save_cache, "atomic", False):
-        return
-
-    def save_cache(self) -> None:
-        if not self._cache_data_policy:
-            return
-        temp = f"{self._cache_path}.new-{os.getpid()}"
-        try:
-            os.makedirs(self.settings["CACHE_PATH"], exist_ok=True)
-            with self._cache_open(temp, "wb") as fhandle:
-                pickle.dump(self._cache, fhandle)
-            os.replace(temp, self._cache_path)
-        except (OSError, pickle.PicklingError, TypeError) as err:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            logger.warning("Could not save cache %s\n ... %s", self._cache_path, err)
-
-    save_cache.atomic = True
-    FileDataCacher.save_cache = save_cache
-
-
 def _write_findings(collector, output: Path) -> Path:
     """This build's findings for `invoke check`, written beside <output>/../.cache/diagnostics.json;
     returns the temporary file, which the caller renames into place once the site is live."""
@@ -227,7 +201,7 @@ def _write_findings(collector, output: Path) -> Path:
 
 
 def report_failure(exc: Exception) -> None:
-    """An exception that stopped a build, as one error diagnostic (shared with sitetools.livereload)."""
+    """An exception that stopped a build, as one error diagnostic (shared with sitetools.preview)."""
     import diagnostics
 
     # Jinja names the template and line of a syntax error; keep them in the message.
@@ -239,21 +213,62 @@ def report_failure(exc: Exception) -> None:
     diagnostics.error(where, line, f"the build stopped: {type(exc).__name__}: {exc}{hint}")
 
 
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    """--settings, --output and -e NAME=VALUE: the options the build and the live preview share."""
+    parser.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
+    parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument(
+        "-e",
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting with a Python literal, e.g. -e 'CITATIONS_STYLE=\"apa\"'",
+    )
+
+
+def parse_overrides(items: list[str]) -> dict:
+    """`-e NAME=VALUE` options as a settings dict (each value a Python literal)."""
+    import ast
+
+    overrides = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        overrides[name.strip()] = ast.literal_eval(value)
+    return overrides
+
+
+def load_settings(settings_file, overrides: dict | None, output=None) -> tuple[dict, Path, Path]:
+    """Read and check the settings as every build does (each plugin setting checked); return them with
+    the settings file and the final output folder. CACHE_PATH gets the code fingerprint's folder."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    os.chdir(ROOT)
+    check_version()
+    import settings_schema
+
+    settings_path = (ROOT / settings_file).resolve()
+    settings = settings_schema.read(settings_path, overrides)
+    final = Path(output or settings["OUTPUT_PATH"])
+    if not final.is_absolute():
+        final = ROOT / final
+    settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _fingerprint(settings_path))
+    compile_once(settings)
+    return settings, settings_path, final
+
+
 def build(
     settings_file: str | os.PathLike = "pelicanconf.py",
     output: str | os.PathLike | None = None,
     overrides: dict | None = None,
     ignore_cache: bool = False,
     stream=sys.stderr,
+    jobs: int | None = None,
 ) -> int:
     """Build the site; return the process exit code (0 on success)."""
     sys.path.insert(0, str(ROOT / "plugins"))
 
     import diagnostics
-    import settings_schema
 
-    os.chdir(ROOT)
-    settings_path = (ROOT / settings_file).resolve()
     collector = diagnostics.COLLECTOR
     collector.clear()
     bridge = diagnostics.PelicanLogBridge(collector)
@@ -261,7 +276,7 @@ def build(
     started = time.perf_counter()
 
     try:
-        settings = settings_schema.read(settings_path, overrides)  # every plugin setting checked
+        settings, _, final = load_settings(settings_file, overrides, output)
     except Exception as exc:  # a typo in a settings file: the file and line, not a traceback
         logging.getLogger().removeHandler(bridge)
         if not isinstance(exc, diagnostics.ReportedError):
@@ -269,13 +284,10 @@ def build(
         print(collector.summary(), file=stream)
         print("Build FAILED: fix the settings named above; output/ was left as it was.", file=stream)
         return 1
-    final = Path(output or settings["OUTPUT_PATH"])
-    if not final.is_absolute():
-        final = ROOT / final
     where = diagnostics.relpath(final)
     try:
         with output_lock(final, "python -m sitetools.build"):
-            return _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream)
+            return _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs)
     except OutputLocked as exc:
         logging.getLogger().removeHandler(bridge)
         diagnostics.error(
@@ -286,10 +298,11 @@ def build(
         return 1
 
 
-def _build_locked(settings, settings_path, final, ignore_cache, bridge, started, stream) -> int:
+def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) -> int:
     from pelican import Pelican
 
     import diagnostics
+    from sitetools.parallel import ParallelReads, default_jobs
 
     collector = diagnostics.COLLECTOR
     where = diagnostics.relpath(final)
@@ -298,14 +311,15 @@ def _build_locked(settings, settings_path, final, ignore_cache, bridge, started,
     staging = final.with_name(f".{final.name}.new-{os.getpid()}")
     staging.mkdir(parents=True)
     settings["OUTPUT_PATH"] = str(staging)
-    settings["CACHE_PATH"] = str(Path(settings["CACHE_PATH"]) / _fingerprint(settings_path))
     if ignore_cache:
         settings["LOAD_CONTENT_CACHE"] = False
     install_atomic_pelican_cache()
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
-        Pelican(settings).run()
+        # By default only a site with many files to read uses workers (the 18-page site: none).
+        with ParallelReads(default_jobs(), 40) if jobs is None else ParallelReads(jobs):
+            Pelican(settings).run()
     except Exception as exc:  # every failure ends in the same summary, never a bare traceback
         if not isinstance(exc, diagnostics.ReportedError):
             report_failure(exc)
@@ -352,25 +366,14 @@ def _build_locked(settings, settings_path, final, ignore_cache, bridge, started,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--settings", default="pelicanconf.py", help="settings file (default: %(default)s)")
-    parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    add_settings_arguments(parser)
     parser.add_argument("--ignore-cache", action="store_true", help="rebuild every page from its source")
     parser.add_argument(
-        "-e",
-        "--extra",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a setting with a Python literal, e.g. -e 'CITATIONS_STYLE=\"apa\"'",
+        "--jobs", type=int, help="processes reading Markdown (default: one per core, at most 4; 1: none)"
     )
     args = parser.parse_args(argv)
-    import ast
-
-    overrides = {}
-    for item in args.extra:
-        name, _, value = item.partition("=")
-        overrides[name.strip()] = ast.literal_eval(value)
-    return build(args.settings, args.output, overrides, args.ignore_cache)
+    overrides = parse_overrides(args.extra)
+    return build(args.settings, args.output, overrides, args.ignore_cache, jobs=args.jobs)
 
 
 if __name__ == "__main__":

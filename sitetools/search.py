@@ -25,12 +25,14 @@ COMPRESSED = (".pf_fragment", ".pf_index", ".pf_meta", ".pagefind")
 INSTALL = "make venv   (installs pagefind[bin] from requirements.lock)"
 
 
-def build_index(site: str | os.PathLike) -> str | None:
-    """Index `site` in place; return None on success, else what went wrong (for the build's summary)."""
+def build_index(site: str | os.PathLike, into: str | os.PathLike | None = None) -> str | None:
+    """Index `site` into `<site>/pagefind` (or the folder `into`); return None on success, else what
+    went wrong (for the build's summary)."""
     if importlib.util.find_spec("pagefind") is None:
         return f"Pagefind is not installed, so the site search would not work: run `{INSTALL}`"
+    folder = Path(into) if into else Path(site) / "pagefind"
     proc = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(folder), "--silent"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -39,7 +41,7 @@ def build_index(site: str | os.PathLike) -> str | None:
     if proc.returncode:
         detail = " ".join((proc.stderr or proc.stdout).split()) or f"exit code {proc.returncode}"
         return f"Pagefind could not index the site: {detail}"
-    if problem := verify_index(site):
+    if problem := verify_index(site, folder):
         return f"Pagefind wrote a broken index: {problem}; is the disk full? Free some space and build again"
     return None
 
@@ -53,7 +55,7 @@ def _die_with_parent() -> None:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def verify_index(site: str | os.PathLike) -> str | None:
+def verify_index(site: str | os.PathLike, folder: str | os.PathLike | None = None) -> str | None:
     """None if `<site>/pagefind` is a whole index, else what is wrong with it.
 
     Pagefind can exit 0 with empty or cut-off files (seen on a full disk), so the files are read
@@ -61,7 +63,7 @@ def verify_index(site: str | os.PathLike) -> str | None:
     compressed file (index, fragments, metadata, WebAssembly: gzip, with a CRC) must decompress
     whole to Pagefind's own header.
     """
-    folder = Path(site) / "pagefind"
+    folder = Path(folder) if folder else Path(site) / "pagefind"
     if not folder.is_dir():
         return "no pagefind/ folder"
     try:

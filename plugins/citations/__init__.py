@@ -84,6 +84,10 @@ def feed_generated(context, feed) -> None:
                 item[name] = render.absolutise_fragments(render.strip_previews(value), item["link"])
 
 
+# The live preview (sitetools/preview/changes.py): each article's citations are formatted on their own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.generator_init.connect(generator_init)

@@ -212,6 +212,10 @@ def get_generators(pelican):
     return PeopleGenerator
 
 
+# The live preview (sitetools/preview/changes.py): cards, reviews and reading age: each page on its own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.content_object_init.connect(content_object_init)

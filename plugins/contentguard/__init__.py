@@ -212,6 +212,10 @@ def _check_outputs(generators) -> None:
 _check_outputs.live_reload_scope = "site"
 
 
+# The live preview (sitetools/preview/changes.py): pure checks over the whole site, safe to repeat.
+LIVE_RELOAD_SCOPE = "site"
+
+
 def register() -> None:
     signals.get_generators.connect(_scan_content)
     signals.all_generators_finalized.connect(_check_outputs)

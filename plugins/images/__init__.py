@@ -217,6 +217,10 @@ def feed_generated(context, feed) -> None:
                 item[name] = core.strip_responsive(item[name])
 
 
+# The live preview (sitetools/preview/changes.py): unchanged objects' image variants are on disk already.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(generator_finalized)

@@ -51,6 +51,10 @@ def initialized(pelican) -> None:
     pipeline.add_jinja(pelican.settings, JINJA_FILTERS)
 
 
+# The live preview (sitetools/preview/changes.py): each page's layout is checked on its own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(article_generator_finalized)

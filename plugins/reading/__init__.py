@@ -47,6 +47,10 @@ def all_generators_finalized(generators) -> None:
             forget_memoized(obj, ("get_summary",))
 
 
+# The live preview (sitetools/preview/changes.py): each page's reading time is measured on its own.
+LIVE_RELOAD_SCOPE = "object"
+
+
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(all_generators_finalized)

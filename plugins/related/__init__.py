@@ -24,5 +24,9 @@ def article_generator_finalized(generator) -> None:
         article.related = related[id(article)]
 
 
+# The live preview (sitetools/preview/changes.py): prev/next/related read only dates, tags, categories.
+LIVE_RELOAD_SCOPE = "structure"
+
+
 def register() -> None:
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -149,7 +149,7 @@ def refuse_foreign_site(site: Path, settings: dict, settings_file: str) -> None:
     if siteurl.startswith(("https://", "http://")) and siteurl not in home:
         raise PublishError(
             f"the site's index.html never links to SITEURL {siteurl!r}: it was not built with "
-            f"{settings_file} (`invoke preview` builds with it); nothing was published"
+            f"{settings_file} (`invoke build-production` builds with it); nothing was published"
         )
     markers = [m.lower() for m in demo_module().PAGE_MARKERS]
     found = []

@@ -8,13 +8,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 ROWS = [
     "1. full build (our caches warm)",
     "1c. full build, first ever (our caches empty)",
     "2. content cache warm, one article edited",
-    "3. edit → preview (invoke livereload)",
+    "3. edit → shown in Chromium (invoke livereload)",
     "4. peak memory, row 1 (all processes)",
     "4. peak memory, row 1 (build process)",
     "4. peak memory, row 2 (all processes)",
@@ -30,6 +32,7 @@ ROWS = [
 ]
 
 
+@pytest.mark.slow
 def test_bench_prints_every_row_with_a_ratio(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "bench.run", "--articles", "5", "--runs", "1", "--out", str(tmp_path)],

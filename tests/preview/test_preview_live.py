@@ -1,6 +1,6 @@
 """The live preview as a writer uses it: save, see the page; make a mistake, see the message; fix it.
 
-One live-reload process (the real one, `python -m sitetools.livereload`) runs on a private copy of
+One live-reload process (the real one, `python -m sitetools.preview`) runs on a private copy of
 the project; the test edits files there and waits for the build it triggers (no timing asserts:
 each wait only has a generous upper bound). After a series of edits the output folder must equal
 what a full `python -m sitetools.build` writes from the same sources.
@@ -45,7 +45,7 @@ class Live:
             [
                 sys.executable,
                 "-m",
-                "sitetools.livereload",
+                "sitetools.preview",
                 "--output",
                 str(output),
                 "--port",
@@ -145,7 +145,7 @@ def test_edits_show_up_and_equal_a_full_build(live, tmp_path):
     original = seed.read_text(encoding="utf-8")
     page = live.get("/articles/back-pain-how-running-can-help-not-harm/")
     assert "Back Pain: How Running Can Help, Not Harm" in page
-    assert "/__live/status" in page  # the reload script, served by the preview only ...
+    assert "/__live/events" in page  # the reload script, served by the preview only ...
     assert "__live" not in (live.output / "index.html").read_text(encoding="utf-8")  # ... not in files
 
     # A title change (the slug follows the title): the new page appears, the old one goes.
@@ -230,7 +230,7 @@ def test_saves_in_the_middle_of_typing_do_not_stop_the_preview(live):
 
 
 def test_the_error_page_escapes_what_it_shows():
-    from sitetools.livereload import error_page
+    from sitetools.preview.server import error_page
 
     page = error_page(["content/x.md:1: error: <script>alert(1)</script>"], 3)
     assert "<script>alert(1)</script>" not in page
@@ -320,3 +320,42 @@ def test_starting_the_preview_never_removes_the_site_it_replaces(tmp_path):
         assert not list(output.rglob("*.tmp"))
     finally:
         server.stop()
+
+
+def _events(live: Live):
+    """The preview's event stream (Server-Sent Events): yields each event's status."""
+    conn = http.client.HTTPConnection("127.0.0.1", int(live.base.rsplit(":", 1)[1]), timeout=60)
+    conn.request("GET", "/__live/events")
+    response = conn.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+    try:
+        while line := response.fp.readline():
+            if line.startswith(b"data: "):
+                yield json.loads(line[6:])
+    finally:
+        conn.close()
+
+
+def test_each_build_is_pushed_to_the_browser_without_polling(live):
+    events = _events(live)
+    now = next(events)  # on connecting: the last build
+    assert now["version"] == live.status()["version"] and now["ok"]
+    original = (live.project / SEED).read_text(encoding="utf-8")
+    (live.project / SEED).write_text(original + "\nPushed, not polled.\n", encoding="utf-8")
+    pushed = next(events)  # sent when the build finishes, not when asked
+    assert pushed["version"] == now["version"] + 1 and pushed["ok"] and not pushed["busy"]
+    assert pushed["kind"] == "incremental"  # every plugin declares its live-reload scope
+    assert "Pushed, not polled." in live.get("/articles/back-pain-how-running-can-help-not-harm/")
+    live.version = pushed["version"]
+    assert live.save(SEED, original)["ok"]
+
+
+def test_another_pelican_version_is_refused_with_what_to_do():
+    from sitetools.pelican_private import PELICAN_VERSION, PelicanVersionError, check_version
+
+    check_version(PELICAN_VERSION)
+    with pytest.raises(PelicanVersionError) as error:
+        check_version("4.13.0")
+    message = str(error.value)
+    assert message.startswith("sitetools/pelican_private.py: error: Pelican 4.13.0 is installed")
+    assert "install the pinned version (`make venv`)" in message

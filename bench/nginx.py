@@ -1,6 +1,6 @@
 """Requests per second of the shipped nginx.conf serving a built site, measured with wrk on 127.0.0.1.
 
-    python -m sitetools.publish.bench SITE_DIR [--seconds 10] [--connections 32]
+    python -m bench.nginx SITE_DIR [--seconds 10] [--connections 32]
 
 Serves a precompressed copy of SITE_DIR exactly as `invoke publish --target ssh` leaves it, then
 runs Debian's `wrk` for a bounded time against a few pages, plain and gzip/brotli-encoded.

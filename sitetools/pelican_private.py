@@ -1,0 +1,226 @@
+"""Every private of Pelican (and the one Jinja patch) that sitetools relies on, in one place.
+
+Pelican has no public API for what the live preview and the atomic build need (a writer that
+buffers, the generator list, the log de-duplication, the content cache's save). Each use is here,
+checked against the one Pelican version these were read from: a different version fails at once
+with what to do, instead of a preview that quietly writes stale pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+from importlib import metadata
+
+#: The Pelican version whose internals this module was written against (requirements.lock pins it).
+PELICAN_VERSION = "4.12.0"
+
+
+class PelicanVersionError(RuntimeError):
+    """Pelican is not the pinned version: the privates below may have changed."""
+
+
+def check_version(found: str | None = None) -> None:
+    """Fail with what to do unless the installed Pelican (or `found`) is PELICAN_VERSION."""
+    found = found or metadata.version("pelican")
+    if found != PELICAN_VERSION:
+        raise PelicanVersionError(
+            f"sitetools/pelican_private.py: error: Pelican {found} is installed, but the live preview and "
+            f"the build rely on internals of Pelican {PELICAN_VERSION}; install the pinned version "
+            f"(`make venv`), or re-check each private in sitetools/pelican_private.py against Pelican "
+            f"{found} and update PELICAN_VERSION"
+        )
+
+
+# --- the generators, and the log's de-duplication ------------------------------------------------
+def generator_classes(pelican) -> list:
+    """The generator classes a Pelican run uses, plugins' included (Pelican._get_generator_classes)."""
+    return pelican._get_generator_classes()
+
+
+def make_generators(pelican, context: dict, settings: dict, content_cache: bool = True) -> list:
+    """The generators of one build, as Pelican.run makes them. content_cache=False: without Pelican's
+    content cache (neither loaded nor saved: ~0.25 s each at 1,000 articles), while every plugin still
+    sees the real settings (its own caches follow LOAD_CONTENT_CACHE, which stays as set). Pelican
+    reads the cache policies once, when a generator and its Readers are made."""
+    off = settings if content_cache else {**settings, "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+    generators = [
+        cls(
+            context=context,
+            settings=off,
+            path=pelican.path,
+            theme=pelican.theme,
+            output_path=pelican.output_path,
+        )
+        for cls in generator_classes(pelican)
+    ]
+    for generator in generators:
+        generator.settings = settings
+        if hasattr(generator, "readers"):
+            generator.readers.settings = settings
+    return generators
+
+
+def reset_log_limits() -> None:
+    """Pelican's LimitFilter drops repeated messages for the life of a process: forget them, so each
+    rebuild reports its own findings."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+# --- reading in worker processes (sitetools.parallel) --------------------------------------------
+@contextlib.contextmanager
+def prefetch_reads(reads):
+    """While active, every articles/pages generator hands its file list to `reads.submit(readers,
+    paths)` as soon as it has it (Generator.get_files, after the content checks) and its Markdown
+    reader asks `reads.take(path)` before reading a file itself. Files whose content-cache entry is
+    still valid are not sent (Pelican will not read them)."""
+    from pelican import signals
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    import diagnostics
+
+    def hook(generator) -> None:
+        if not isinstance(generator, ArticlesGenerator | PagesGenerator):
+            return
+        readers, get_files = generator.readers, generator.get_files
+
+        def get_files_and_submit(*args, **kwargs):
+            files = get_files(*args, **kwargs)
+            paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files]
+            cached = generator.get_cached_data
+            stale = [
+                path
+                for f, path in zip(files, paths, strict=True)
+                if cached(f, None) is None and readers.get_cached_data(path, None) is None
+            ]
+            reads.submit(readers, stale)
+            return files
+
+        generator.get_files = get_files_and_submit
+        for reader in set(readers.readers.values()):
+            read = reader.read
+
+            def read_prefetched(source_path, read=read):
+                taken = reads.take(os.path.abspath(source_path))
+                if taken is None:
+                    return read(source_path)
+                kind, value = taken
+                if kind == "reported":
+                    raise diagnostics.ReportedError(source_path)
+                return value
+
+            reader.read = read_prefetched
+
+    signals.generator_init.connect(hook)
+    try:
+        yield
+    finally:
+        signals.generator_init.disconnect(hook)
+
+
+# --- the writer ----------------------------------------------------------------------------------
+def buffered_writer_base():
+    """Pelican's Writer with `_open_w` returning `open_buffer(filename)` instead of a truncated file,
+    keeping Pelican's overwrite rules (`_overridden_files`, `_written_files`)."""
+    from pelican.writers import FileOverwriteFailedError, Writer
+
+    class BufferedWriter(Writer):
+        def open_buffer(self, filename: str | None):  # overridden: None means "discard"
+            raise NotImplementedError
+
+        def _open_w(self, filename, encoding, override=False):
+            if filename in self._overridden_files:
+                if override:
+                    raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
+                return self.open_buffer(None)
+            if filename in self._written_files and not override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": already written')
+            if override:
+                self._overridden_files.add(filename)
+            self._written_files.add(filename)
+            return self.open_buffer(filename)
+
+    return BufferedWriter
+
+
+# --- the Jinja patch: who reads which content object ---------------------------------------------
+def install_jinja_recorder(note) -> None:
+    """Call `note(content_object, attribute_or_None)` on every template access to a Pelican content
+    object (Jinja's Environment.getattr and getitem; None: an item that is not a name)."""
+    import jinja2
+    from pelican.contents import Content
+
+    if getattr(jinja2.Environment, "_live_reload_recorder", False):
+        return
+    original_getattr, original_getitem = jinja2.Environment.getattr, jinja2.Environment.getitem
+
+    def getattr_(self, obj, attribute):
+        if isinstance(obj, Content):
+            note(obj, attribute)
+        return original_getattr(self, obj, attribute)
+
+    def getitem_(self, obj, argument):
+        if isinstance(obj, Content):
+            note(obj, argument if isinstance(argument, str) else None)
+        return original_getitem(self, obj, argument)
+
+    jinja2.Environment.getattr, jinja2.Environment.getitem = getattr_, getitem_
+    jinja2.Environment._live_reload_recorder = True
+
+
+# --- atomic file replacement inside Pelican ------------------------------------------------------
+def install_atomic_static_copies() -> None:
+    """Pelican copies static files (CSS, images) with shutil.copyfile, which truncates the file in
+    the served folder first: copy beside it and rename instead (pelican.utils.copy_file)."""
+    import pelican.utils
+
+    if getattr(pelican.utils.copy_file, "live_reload_atomic", False):
+        return
+
+    def copy_file(source: str, destination: str) -> None:
+        temp = f"{destination}.live-{os.getpid()}.tmp"
+        try:
+            shutil.copyfile(source, temp)
+            os.replace(temp, destination)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            log = logging.getLogger("pelican.utils")  # Pelican's own warning: it fails the build
+            log.warning("A problem occurred copying file %s to %s; %s", source, destination, exc)
+
+    copy_file.live_reload_atomic = True
+    pelican.utils.copy_file = copy_file
+
+
+def install_atomic_pelican_cache() -> None:
+    """Pelican saves its content cache by truncating the file and pickling into it: a build killed
+    then leaves a cut-off cache that fails every later build ("EOFError: Ran out of input"). Save it
+    beside the old one and rename it into place instead (FileDataCacher's privates)."""
+    import pickle
+
+    from pelican.cache import FileDataCacher, logger
+
+    if getattr(FileDataCacher.save_cache, "atomic", False):
+        return
+
+    def save_cache(self) -> None:
+        if not self._cache_data_policy:
+            return
+        temp = f"{self._cache_path}.new-{os.getpid()}"
+        try:
+            os.makedirs(self.settings["CACHE_PATH"], exist_ok=True)
+            with self._cache_open(temp, "wb") as fhandle:
+                pickle.dump(self._cache, fhandle)
+            os.replace(temp, self._cache_path)
+        except (OSError, pickle.PicklingError, TypeError) as err:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            logger.warning("Could not save cache %s\n ... %s", self._cache_path, err)
+
+    save_cache.atomic = True
+    FileDataCacher.save_cache = save_cache

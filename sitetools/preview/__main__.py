@@ -1,0 +1,5 @@
+import sys
+
+from sitetools.preview.main import main
+
+sys.exit(main())
