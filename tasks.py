@@ -105,7 +105,7 @@ def cms(c, port=PORT, admin_port=8001, backend_port=8081):
 
     signal.signal(signal.SIGTERM, stop_as_interrupt)
     children = [
-        subprocess.Popen([PY, "-m", "sitetools.livereload", "--port", str(port)], cwd=ROOT),
+        subprocess.Popen([PY, "-m", "sitetools.preview", "--port", str(port)], cwd=ROOT),
         subprocess.Popen(
             [PY, "-m", "sitetools.cms", "--port", str(admin_port), "--backend-port", str(backend_port)],
             cwd=ROOT,

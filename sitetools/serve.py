@@ -11,7 +11,7 @@
   that works here works on the server: no script from elsewhere, frames from youtube-nocookie.com
   and player.vimeo.com only (the video facade, after a click).
 
-`python -m sitetools.serve [--output output] [--port 8000]`; sitetools.livereload uses the Host check.
+`python -m sitetools.serve [--output output] [--port 8000]`; sitetools.preview uses the Host check.
 """
 
 from __future__ import annotations

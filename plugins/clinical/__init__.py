@@ -189,7 +189,7 @@ def all_generators_finalized(generators) -> None:
         _lint_citations(contents, generators[0].settings)
 
 
-all_generators_finalized.live_reload_scope = "object"  # each content object on its own (sitetools/livereload)
+all_generators_finalized.live_reload_scope = "object"  # each content object on its own (sitetools/preview)
 
 
 # --- writing: structured data and profile pages -----------------------------------------------

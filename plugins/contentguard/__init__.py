@@ -208,7 +208,7 @@ def _check_outputs(generators) -> None:
         raise diagnostics.ReportedError(problems[0][0].source, "two sources would write one file")
 
 
-# sitetools/livereload.py: a pure check over the whole site, safe to run again on every rebuild.
+# The live preview (sitetools/preview): a pure check over the whole site, safe to run again on every rebuild.
 _check_outputs.live_reload_scope = "site"
 
 

@@ -101,8 +101,8 @@ def static_generator_finalized(generator) -> None:
     generator.staticfiles[:] = kept
 
 
-# For sitetools.livereload: per object (it sends this for the changed objects only, after Pelican's
-# static files are read, so in the preview Pelican may add its own line about a missing {static} image).
+# For the live preview (sitetools/preview): per object (it sends this for the changed objects only,
+# after Pelican's static files are read, so Pelican may add its own line about a missing {static} image).
 generator_finalized.live_reload_scope = "object"
 
 

@@ -3,7 +3,7 @@
     pelicanconf.py:191: error: CITATIONS_STYLE = 'harvad' is not a citation style (did you mean ...
 
 Not a Pelican plugin (nothing to register): the build runner (``sitetools.build``, and
-``sitetools.livereload``) calls :func:`read` instead of Pelican's ``read_settings``, before Pelican
+``sitetools.preview``) calls :func:`read` instead of Pelican's ``read_settings``, before Pelican
 loads any plugin. :func:`read` collects the declarations of the plugins in ``PLUGINS`` (each
 plugin's ``<plugin>/settings.py``: ``SETTINGS``, a tuple of :class:`Setting`, and optionally
 ``check(settings)``, rules that look inside a setting or across several, each message starting with
