@@ -34,7 +34,9 @@ class _Build:
     def __init__(self) -> None:
         self.store: files.Store | None = None
         self.variants: list[core.Variant] = []
-        self.used: set[Path] = set()
+        # the pictures each page shows (source path -> pictures): kept between the live preview's
+        # builds, which send this plugin only the pages that changed
+        self.used: dict[str, set[Path]] = {}
         self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
         # photos in the static folders, kept from Pelican's copy: save_as -> (source, label)
         self.originals: dict[str, tuple[Path, str]] = {}
@@ -125,7 +127,7 @@ def _report(obj, problems: list[core.Problem]) -> None:
 
 
 def all_generators_finalized(generators) -> None:
-    _build.variants, _build.used = [], set()
+    _build.variants = []
     if not generators:
         return
     settings = generators[0].settings
@@ -141,6 +143,7 @@ def all_generators_finalized(generators) -> None:
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)
         if not html or not ("<img" in html.lower() or "<video" in html.lower()):
+            _build.used[obj.source_path] = set()
             continue
         source = _source(content_path, settings, obj)
         result = core.rewrite(
@@ -158,7 +161,7 @@ def all_generators_finalized(generators) -> None:
         obj._content = result.html
         forget_memoized(obj)
         _build.variants.extend(result.variants)
-        _build.used |= result.used
+        _build.used[obj.source_path] = set(result.used)
 
 
 def finalized(pelican) -> None:
@@ -167,7 +170,10 @@ def finalized(pelican) -> None:
     if store is None:
         return
     originals, _build.originals = _build.originals, {}
-    shown, _build.used = _build.used, set()
+    # pictures shown by a page that still exists (a deleted page's pictures are shown by no one)
+    for path in [p for p in _build.used if not os.path.exists(p)]:
+        del _build.used[path]
+    shown = set().union(*_build.used.values())
     for save_as, (source, label) in originals.items():
         if source in shown:
             continue  # only its copies are published
