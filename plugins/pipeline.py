@@ -81,6 +81,12 @@ def add_markdown_extension(settings: dict, extension) -> None:
         extensions.append(extension)
 
 
+def add_markdown_extensions(settings: dict, extensions) -> None:
+    """:func:`add_markdown_extension` for each class a plugin declares (its ``MARKDOWN_EXTENSIONS``)."""
+    for extension in extensions:
+        add_markdown_extension(settings, extension())
+
+
 def declared_markdown(plugins) -> list:
     """An instance of each Markdown extension the plugins in `plugins` declare (``MARKDOWN_EXTENSIONS``
     in the package: the classes its start-up adds with :func:`add_markdown_extension`)."""

@@ -50,8 +50,7 @@ def _initialized(pelican) -> None:
     if problems or demo:
         raise diagnostics.ReportedError("pelicanconf.py", "the settings are wrong: see the errors above")
     state.config = cfg
-    for extension in MARKDOWN_EXTENSIONS:
-        pipeline.add_markdown_extension(settings, extension())
+    pipeline.add_markdown_extensions(settings, MARKDOWN_EXTENSIONS)
     settings["BOOKING_HEADER_CTA"] = make_cta(cfg, cfg.default, HEADER)
     settings["BOOKING_PAGE_CTAS"] = [make_cta(cfg, name, BOOKING_PAGE) for name in cfg.targets]
     settings["CLINIC_JSONLD"] = clinic_jsonld(settings["CLINIC"], settings.get("SITEURL", ""))

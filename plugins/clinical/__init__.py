@@ -60,8 +60,7 @@ def initialized(pelican) -> None:
         raise diagnostics.ReportedError("pelicanconf.py", str(exc)) from None
     # Demo people (person.demo) are refused in production with every other demo value, in one error
     # (plugins/demo_values.py, reported by the booking plugin, which starts first).
-    for extension in MARKDOWN_EXTENSIONS:
-        pipeline.add_markdown_extension(settings, extension())
+    pipeline.add_markdown_extensions(settings, MARKDOWN_EXTENSIONS)
     pipeline.add_jinja(settings, JINJA_FILTERS, JINJA_GLOBALS)
 
 

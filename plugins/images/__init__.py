@@ -20,6 +20,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 import diagnostics
+import pipeline
 from pelican_content import all_contents, forget_memoized
 
 from . import core, files
@@ -30,19 +31,16 @@ CHECK = "images"
 AFTER = ("citations", "booking", "clinical", "exercise", "video")
 
 
-class _Build:
-    def __init__(self) -> None:
-        self.store: files.Store | None = None
-        self.variants: list[core.Variant] = []
-        # the pictures each page shows (source path -> pictures): kept between the live preview's
-        # builds, which send this plugin only the pages that changed
-        self.used: dict[str, set[Path]] = {}
-        self.bad_paths: set[str] = set()  # missing or outside, reported with their article's line
-        # photos in the static folders, kept from Pelican's copy: save_as -> (source, label)
-        self.originals: dict[str, tuple[Path, str]] = {}
-
-
-_build = _Build()
+#: What one build keeps between signals (plugins/pipeline.py), reset at start-up.
+state = pipeline.BuildState(
+    store=None,  # files.Store: the sizes and copies cache
+    variants=[],  # core.Variant: the copies to write
+    # the pictures each page shows (source path -> pictures): kept between the live preview's
+    # builds, which send this plugin only the pages that changed
+    used={},
+    bad_paths=set(),  # missing or outside, reported with their article's line
+    originals={},  # photos in the static folders, kept from Pelican's copy: save_as -> (source, label)
+)
 
 
 def _setting(settings, name):
@@ -64,6 +62,7 @@ def _drop_pelicans_alt_warning(record: logging.LogRecord) -> bool:
 
 
 def initialized(pelican) -> None:
+    state.reset()
     # The IMAGES_* settings are checked at start-up by settings_schema (images/settings.py).
     logging.getLogger("pelican.readers").addFilter(_drop_pelicans_alt_warning)
 
@@ -72,14 +71,14 @@ def generator_finalized(generator) -> None:
     """Keep Pelican from copying (or failing to find) {static} images that are missing or outside
     the content: the same fault, reported by :func:`all_generators_finalized` with its line."""
     if isinstance(generator, ArticlesGenerator):  # the first of the two: a new build
-        _build.bad_paths = set()
+        state.bad_paths = set()
     content_path = _content_path(generator.settings)
     for obj in all_contents([generator]):
         html = getattr(obj, "_content", None)
         if html and ("<img" in html.lower() or "<video" in html.lower()):
             source = _source(content_path, generator.settings, obj)
-            _build.bad_paths |= core.bad_paths(html, content_path, source)
-    generator.context.get("static_links", set()).difference_update(_build.bad_paths)
+            state.bad_paths |= core.bad_paths(html, content_path, source)
+    generator.context.get("static_links", set()).difference_update(state.bad_paths)
 
 
 def static_generator_finalized(generator) -> None:
@@ -87,17 +86,17 @@ def static_generator_finalized(generator) -> None:
     content_path = _content_path(generator.settings)
     label = diagnostics.relpath(generator.settings["PATH"]) or "content"
     kept = []
-    _build.originals = {}
+    state.originals = {}
     for static in generator.staticfiles:
         problem = core.outside_static_file(static.source_path, content_path, label)
         if problem is None and static.source_path.lower().endswith(core.RESIZABLE):
             # never published as it is (it carries EXIF, GPS, XMP): a page shows its copies; a photo no
             # page shows is published as one stripped copy under its own name (finalized)
             shown = f"{label}/{static.relative_source_path}"
-            _build.originals[static.save_as] = (Path(os.path.realpath(static.source_path)), shown)
+            state.originals[static.save_as] = (Path(os.path.realpath(static.source_path)), shown)
         elif problem is None:
             kept.append(static)
-        elif static.relative_source_path not in _build.bad_paths:  # else its article's line says it
+        elif static.relative_source_path not in state.bad_paths:  # else its article's line says it
             # named as it is in content/ (diagnostics.relpath would follow the link out)
             diagnostics.error(f"{label}/{static.relative_source_path}", None, problem, CHECK)
     generator.staticfiles[:] = kept
@@ -127,7 +126,7 @@ def _report(obj, problems: list[core.Problem]) -> None:
 
 
 def all_generators_finalized(generators) -> None:
-    _build.variants = []
+    state.variants = []
     if not generators:
         return
     settings = generators[0].settings
@@ -135,7 +134,7 @@ def all_generators_finalized(generators) -> None:
     sizes = _setting(settings, "IMAGES_SIZES")
     content_path = _content_path(settings)
     label = diagnostics.relpath(settings["PATH"]) or "content"
-    store = _build.store = files.Store(
+    store = state.store = files.Store(
         cache=Path(settings.get("CACHE_PATH", ".cache")) / "images",
         load=bool(settings.get("LOAD_CONTENT_CACHE", True)),
         max_pixels=_setting(settings, "IMAGES_MAX_PIXELS"),
@@ -143,7 +142,7 @@ def all_generators_finalized(generators) -> None:
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)
         if not html or not ("<img" in html.lower() or "<video" in html.lower()):
-            _build.used[obj.source_path] = set()
+            state.used[obj.source_path] = set()
             continue
         source = _source(content_path, settings, obj)
         result = core.rewrite(
@@ -160,20 +159,20 @@ def all_generators_finalized(generators) -> None:
         _report(obj, result.problems)
         obj._content = result.html
         forget_memoized(obj)
-        _build.variants.extend(result.variants)
-        _build.used[obj.source_path] = set(result.used)
+        state.variants.extend(result.variants)
+        state.used[obj.source_path] = set(result.used)
 
 
 def finalized(pelican) -> None:
-    store, variants = _build.store, _build.variants
-    _build.store, _build.variants = None, []
+    store, variants = state.store, state.variants
+    state.store, state.variants = None, []
     if store is None:
         return
-    originals, _build.originals = _build.originals, {}
+    originals, state.originals = state.originals, {}
     # pictures shown by a page that still exists (a deleted page's pictures are shown by no one)
-    for path in [p for p in _build.used if not os.path.exists(p)]:
-        del _build.used[path]
-    shown = set().union(*_build.used.values())
+    for path in [p for p in state.used if not os.path.exists(p)]:
+        del state.used[path]
+    shown = set().union(*state.used.values())
     for save_as, (source, label) in originals.items():
         if source in shown:
             continue  # only its copies are published

@@ -25,8 +25,7 @@ MARKDOWN_EXTENSIONS = (RawHtmlExtension,)
 
 
 def _initialized(pelican) -> None:
-    for extension in MARKDOWN_EXTENSIONS:
-        pipeline.add_markdown_extension(pelican.settings, extension())
+    pipeline.add_markdown_extensions(pelican.settings, MARKDOWN_EXTENSIONS)
 
 
 def _content_init(content) -> None:

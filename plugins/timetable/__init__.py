@@ -27,6 +27,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import diagnostics
+import pipeline
 from booking import config as booking_config
 from booking.links import ARTICLE_END, make_cta, tagged_url
 
@@ -48,18 +49,16 @@ class Feed:
     filename: str  # "beginners.ics"
 
 
-class _Build:
-    booking: booking_config.BookingConfig | None = None
-
-
-_build = _Build()
+#: What one build keeps between signals (plugins/pipeline.py): the booking plugin's checked targets.
+state = pipeline.BuildState(booking=None)
 
 
 def initialized(pelican) -> None:
     settings = pelican.settings
     for name, default in DEFAULTS.items():  # values checked at start-up: see timetable.settings
         settings.setdefault(name, default)
-    _build.booking = booking_config.load(settings)[0]  # its problems are the booking plugin's to report
+    state.reset()
+    state.booking = booking_config.load(settings)[0]  # its problems are the booking plugin's to report
 
 
 def session_cta(cfg: booking_config.BookingConfig, target: str):
@@ -121,7 +120,7 @@ class TimetableGenerator(Generator):
         except UnicodeDecodeError:
             diagnostics.error(path, 1, "the timetable file is not UTF-8 text; save it as UTF-8", CHECK)
             return
-        cfg = _build.booking
+        cfg = state.booking
         targets = list(cfg.targets) if cfg else list(settings.get("BOOKING_TARGETS") or ())
         timetable, problems = load.load(text, targets)
         for line, message in problems:
@@ -178,7 +177,7 @@ class TimetableGenerator(Generator):
                 clinic=clinic,
             )
             _write(Path(writer.output_path) / feed.url, data)
-        cfg = _build.booking
+        cfg = state.booking
         ctas = {c.booking: session_cta(cfg, c.booking) for c in self.timetable.classes} if cfg else {}
         page = schedule.view(self.timetable, self.today, settings["TIMETABLE_WEEKS"], self.zone, ctas, feeds)
         writer.write_file(

@@ -38,8 +38,7 @@ state = pipeline.BuildState(env=None)
 
 def _initialized(pelican) -> None:
     state.reset()
-    for extension in MARKDOWN_EXTENSIONS:
-        pipeline.add_markdown_extension(pelican.settings, extension())
+    pipeline.add_markdown_extensions(pelican.settings, MARKDOWN_EXTENSIONS)
 
 
 def _generator_init(generator) -> None:
