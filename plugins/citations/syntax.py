@@ -73,11 +73,12 @@ def _key(match: re.Match) -> str:
 
 
 def _split_top_level(text: str, sep: str = ";") -> list[str]:
+    """`text` split at `sep` outside brackets and braces (``@{Ladyman;ea}`` is one key)."""
     parts, depth, current = [], 0, []
     for char in text:
-        if char == "[":
+        if char in "[{":
             depth += 1
-        elif char == "]":
+        elif char in "]}":
             depth -= 1
         if char == sep and depth == 0:
             parts.append("".join(current))
@@ -132,7 +133,7 @@ class _Document:
         self.clusters = []
 
 
-_BRACKETS_RE = re.compile(r"[\[\];]")
+_BRACKETS_RE = re.compile(r"[\[\];{}]")
 _NARRATIVE_KEY_RE = re.compile(r"(?<![\w.\\])-?@(?:" + _KEY + ")")
 _LOCATOR_START_RE = re.compile(r"[ \t]*\n?[ \t]*\[")
 _WORD_BEFORE = frozenset(" \t\n\r@[]")
@@ -146,14 +147,21 @@ class _Facts:
         self.close: dict[int, int] = {}  # "[" → its "]"
         self.semi: dict[int, int] = {}  # "[" → its last top-level ";"
         stack: list[int] = []
+        braces = 0  # a ";" inside braces (a braced key) is not a separator
         for match in _BRACKETS_RE.finditer(text):
             char, at = match.group(), match.start()
             if char == "[":
                 stack.append(at)
+                braces = 0
             elif char == "]":
                 if stack:
                     self.close[stack.pop()] = at
-            elif stack:
+                braces = 0
+            elif char == "{":
+                braces += 1
+            elif char == "}":
+                braces = max(0, braces - 1)
+            elif stack and not braces:
                 self.semi[stack[-1]] = at
         self.key_starts: list[int] = []
         self.key_ends: list[int] = []
