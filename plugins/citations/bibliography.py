@@ -20,18 +20,15 @@ memory limit.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bibscan, pandoc
-from .cachefiles import read_entry, write_entry
-from .engine import LUA, Source
+from .bibconvert import BibConverter, ParseError
+from .engine import Source
 
 EXTENSIONS = {
     ".bib": "biblatex",
@@ -41,8 +38,6 @@ EXTENSIONS = {
     ".yml": "cslyaml",
 }
 _DATE_FIELDS = ("issued", "accessed", "event-date", "original-date", "submitted")
-#: At most this many unparseable entries of one .bib file are cut out and reported, one by one.
-MAX_BAD_ENTRIES = 20
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ def has_year(item: dict) -> bool:
     return False
 
 
-class Loader:
+class Loader(BibConverter):
     """Parses each bibliography file at most once per build (``load`` is memoised per path)."""
 
     def __init__(
@@ -140,7 +135,8 @@ class Loader:
         bad: list[Problem] = []
         try:
             if scan is not None:
-                items, text = self._convert_bib(path, fmt, text, scan, bad)
+                items, text, found = self._convert_bib(fmt, text, scan)
+                bad = [Problem("error", str(path), line, message) for line, message in found]
             elif fmt == "csljson":
                 items = json.loads(text)
             elif fmt == "cslyaml":
@@ -149,7 +145,7 @@ class Loader:
                 return [], [
                     Problem("error", str(path), None, "unknown bibliography format (use .bib, .json, .yaml)")
                 ]
-        except _ParseError as exc:
+        except ParseError as exc:
             return [], [Problem("error", str(path), exc.line, exc.message)]
         except pandoc.PandocError as exc:
             return [], [Problem("error", str(path), None, f"cannot convert bibliography: {exc}")]
@@ -169,7 +165,7 @@ class Loader:
         self, path: Path, fmt: str, text: str, items: list, scan: bibscan.Scan | None = None
     ) -> tuple[list[Entry], list[Problem]]:
         lines = scan.first_lines() if scan is not None else _key_lines(fmt, text)
-        later = _later_lines(scan) if scan is not None else _key_lines(fmt, text, every=True)
+        later = scan.all_lines() if scan is not None else _key_lines(fmt, text, every=True)
         entries, problems, seen = [], [], {}
         for number, item in enumerate(items, 1):
             if not isinstance(item, dict) or not str(item.get("id", "")).strip():
@@ -208,121 +204,6 @@ class Loader:
                 )
             entries.append(Entry(key, item, str(path), line, number))
         return entries, problems
-
-    def _conversion_key(self, fmt: str, text: str) -> str:
-        # The content decides the conversion, not the path: a moved or copied project keeps its cache.
-        exe = pandoc.find_pandoc()
-        parts = [pandoc.binary_id(exe), self._lua_id(), fmt, str(MAX_BAD_ENTRIES), text]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-    def _lua_id(self) -> str:
-        if not hasattr(self, "_lua"):
-            self._lua = hashlib.sha256(LUA.read_bytes()).hexdigest()
-        return self._lua
-
-    def _cached_conversion(self, key: str):
-        if key in self._converted:
-            return self._converted[key]
-        cached = self.cache_dir / "bib" / f"{key}.json" if self.cache_dir else None
-        if cached and self.load_cache:
-            return read_entry(cached, key, _valid_conversion)
-        return None
-
-    def _convert_many(self, files: list[tuple[str, str, bibscan.Scan]]) -> list[dict | _ParseError]:
-        """Convert .bib texts [(fmt, text, scan)] in one pandoc process per round: an entry pandoc
-        cannot parse is noted and blanked, and that file goes to the next round (at most
-        MAX_BAD_ENTRIES rounds). Each result: {"items", "text", "bad": [[line, message]]}."""
-        state = [{"text": text, "bad": [], "fmt": fmt, "scan": scan} for fmt, text, scan in files]
-        results: list = [None] * len(files)
-        pending = list(range(len(files)))
-        while pending:
-            payload = json.dumps(
-                {"convert": [{"fmt": state[n]["fmt"], "text": state[n]["text"]} for n in pending]},
-                ensure_ascii=False,
-            )
-            out = pandoc.run(
-                [pandoc.find_pandoc(), "-f", str(LUA), "-t", str(LUA)],
-                stdin=payload,
-                timeout=self.timeout,
-                memory=self.memory,
-            )
-            again = []
-            for number, answer in zip(pending, json.loads(out), strict=True):
-                one = state[number]
-                if "json" in answer:
-                    results[number] = {
-                        "items": json.loads(answer["json"]),
-                        "text": one["text"],
-                        "bad": one["bad"],
-                    }
-                    continue
-                message = " ".join(str(answer.get("error")).split())
-                error, entry = _bib_error(one["text"], one["scan"], message)
-                if entry is None or len(one["bad"]) >= MAX_BAD_ENTRIES:
-                    results[number] = error
-                    continue
-                one["bad"].append([error.line, error.message])
-                one["text"] = _blank_entry(one["text"], one["scan"], entry)
-                again.append(number)
-            pending = again
-        return results
-
-    def _store_conversion(self, key: str, value) -> None:
-        if isinstance(value, _ParseError):
-            return
-        self._converted[key] = value
-        if self.cache_dir:
-            write_entry(self.cache_dir / "bib" / f"{key}.json", key, value)
-
-    def _convert_bib(
-        self, path: Path, fmt: str, text: str, scan: bibscan.Scan, bad: list[Problem]
-    ) -> tuple[list[dict], str]:
-        """The file's CSL items and the text pandoc reads (an entry pandoc cannot parse reported in
-        `bad` and blanked: see _convert_many)."""
-        key = self._conversion_key(fmt, text)
-        value = self._cached_conversion(key)
-        if value is None:
-            (value,) = self._convert_many([(fmt, text, scan)])
-            if isinstance(value, _ParseError):
-                raise value
-            self._store_conversion(key, value)
-        bad += [Problem("error", str(path), line, message) for line, message in value["bad"]]
-        return value["items"], value["text"]
-
-    def prefetch(self, paths: Iterable[str | Path]) -> None:
-        """Convert the .bib files of `paths` not in the cache in as few pandoc processes as possible
-        (one per round, split over the cores when there are many), so ``load`` finds them ready."""
-        todo: dict[str, tuple[str, str, bibscan.Scan]] = {}
-        for path in dict.fromkeys(Path(p).resolve() for p in paths):
-            fmt = EXTENSIONS.get(path.suffix.lower())
-            if path in self._files or fmt not in ("biblatex", "bibtex"):
-                continue
-            try:
-                if path.stat().st_size > self.max_bytes:
-                    continue
-                text = path.read_bytes().decode("utf-8", errors="replace")
-            except OSError:
-                continue
-            key = self._conversion_key(fmt, text)
-            if key in todo or self._cached_conversion(key) is not None:
-                continue
-            scan = bibscan.scan(text)
-            if not bibscan.check_links(scan):
-                todo[key] = (fmt, text, scan)
-        if len(todo) < 2:
-            return
-        keys = list(todo)
-        workers = max(1, min(os.cpu_count() or 1, len(keys) // 20))
-        size = -(-len(keys) // workers)
-        chunks = [keys[at : at + size] for at in range(0, len(keys), size)]
-        try:
-            with ThreadPoolExecutor(len(chunks)) as pool:  # the threads only wait for pandoc
-                done = list(pool.map(lambda chunk: self._convert_many([todo[k] for k in chunk]), chunks))
-        except pandoc.PandocError:
-            return  # `load` converts each file again and reports what is wrong with it
-        for chunk, values in zip(chunks, done, strict=True):
-            for key, value in zip(chunk, values, strict=True):
-                self._store_conversion(key, value)
 
     # -- a set of files -------------------------------------------------------------------------
     def load_many(self, paths: Iterable[str | Path]) -> Bibliography:
@@ -377,59 +258,6 @@ def overlay(base: Bibliography, extra: Bibliography) -> tuple[Bibliography, list
 
 
 # -- helpers ------------------------------------------------------------------------------------
-class _ParseError(Exception):
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line, self.message = line, message
-
-
-def _valid_conversion(value) -> bool:
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("items"), list)
-        and isinstance(value.get("text"), str)
-        and isinstance(value.get("bad"), list)
-        and all(isinstance(b, list) and len(b) == 2 and isinstance(b[1], str) for b in value["bad"])
-    )
-
-
-def _blank_entry(text: str, scan: bibscan.Scan, entry: bibscan.BibEntry) -> str:
-    """`text` with `entry` (its first line up to the next entry's) blanked; lines keep their numbers."""
-    lines = text.split("\n")
-    later = [e.line for e in scan.entries if e.line > entry.line]
-    end = min(later) - 1 if later else len(lines)
-    for number in range(entry.line, end + 1):
-        lines[number - 1] = ""
-    return "\n".join(lines)
-
-
-def _later_lines(scan: bibscan.Scan) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for entry in scan.entries:
-        out.setdefault(entry.key, []).append(entry.line)
-    return out
-
-
-def _bib_error(text: str, scan: bibscan.Scan, message: str) -> tuple[_ParseError, bibscan.BibEntry | None]:
-    """pandoc's message, plus the entry it is about (pandoc gives only a line and column)."""
-    where = re.search(r"\(line (\d+), column (\d+)\)", message)
-    if not where:
-        return _ParseError(None, f"cannot parse bibliography: {message}"), None
-    line, column = int(where.group(1)), int(where.group(2))
-    detail = message.split("):", 1)[-1].strip()
-    # "unexpected '@'" at the start of an entry means the entry before it is not closed.
-    at_entry_start = column == 1 and any(e.line == line for e in scan.entries)
-    starts = [e for e in scan.entries if e.line < line or (e.line == line and not at_entry_start)]
-    if not starts:
-        return _ParseError(line, f"cannot parse bibliography: {detail}"), None
-    entry = starts[-1]
-    return _ParseError(
-        entry.line,
-        f"cannot parse bibliography entry '{entry.key}' (pandoc: line {line}, column {column}: {detail}); "
-        "the file's other entries are used",
-    ), entry
-
-
 def _key_lines(fmt: str, text: str, every: bool = False) -> dict:
     """key → line in a CSL-JSON or CSL-YAML text (.bib files: see bibscan); `every`: key → all lines."""
     pattern = r'"id"\s*:\s*"([^"]+)"' if fmt == "csljson" else r"^\s*-?\s*id\s*:\s*['\"]?([^'\"\s#]+)"
@@ -465,7 +293,7 @@ def _load_yaml(text: str):
         docs = [d for d in yaml.load_all(text, Loader=NoAliases) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise _ParseError(
+        raise ParseError(
             mark.line + 1 if mark else None, f"invalid CSL-YAML: {getattr(exc, 'problem', exc)}"
         ) from exc
     if len(docs) == 1:

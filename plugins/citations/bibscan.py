@@ -51,6 +51,13 @@ class Scan:
             out.setdefault(entry.key, entry.line)
         return out
 
+    def all_lines(self) -> dict[str, list[int]]:
+        """key → the line of each of its entries (a duplicated key has several)."""
+        out: dict[str, list[int]] = {}
+        for entry in self.entries:
+            out.setdefault(entry.key, []).append(entry.line)
+        return out
+
 
 class _Stop(Exception):
     """The text cannot be read further at this point."""
