@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import diagnostics
@@ -26,6 +26,7 @@ class Document:
     clusters: list[dict]
     style: str | None = None  # `citation-style` metadata
     bibliography: str | None = None  # `bibliography` metadata
+    unsupported: list[dict] = field(default_factory=list)  # syntax.UNSUPPORTED_KEY: {"raw", "message"}
 
 
 def _report(problem: bibmod.Problem) -> None:
@@ -161,6 +162,10 @@ def process(
 
     `cite`: the markup of one in-text citation and its preview (see render.render)."""
     cachefiles.DAMAGED.clear()
+    for doc in documents:  # pandoc syntax Python-Markdown cannot express: an error, never raw text
+        for construct in doc.unsupported:
+            line = _line(doc.source_path, construct["raw"], construct["raw"].splitlines()[0])
+            diagnostics.error(doc.source_path, line, f"{construct['message']}: {construct['raw']}", CHECK)
     loader = bibmod.Loader(
         config.cache_path,
         load_cache=config.load_cache,

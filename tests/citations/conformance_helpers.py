@@ -29,7 +29,7 @@ import diagnostics
 from citations import core, pandoc
 from citations.engine import Engine
 from citations.settings import STYLES_DIR, Config
-from citations.syntax import META_KEY, CitationExtension, clusters_from_meta
+from citations.syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,8 +169,13 @@ def site(jobs: list[tuple[Case, str]], cache: Path) -> list[Built]:
         if case.name not in converted:  # the Markdown does not depend on the style
             md.reset()
             html = md.convert(case.body)
-            converted[case.name] = (html, clusters_from_meta(getattr(md, "Meta", {}).get(META_KEY)))
-        html, clusters = converted[case.name]
+            meta = getattr(md, "Meta", {})
+            converted[case.name] = (
+                html,
+                clusters_from_meta(meta.get(META_KEY)),
+                clusters_from_meta(meta.get(UNSUPPORTED_KEY)),
+            )
+        html, clusters, unsupported = converted[case.name]
         documents.append(
             core.Document(
                 source_path=str(case.folder / "body.md"),
@@ -178,6 +183,7 @@ def site(jobs: list[tuple[Case, str]], cache: Path) -> list[Built]:
                 clusters=clusters,
                 style=style,
                 bibliography=", ".join(case.bib),
+                unsupported=unsupported,
             )
         )
     config = Config(
