@@ -1,4 +1,4 @@
-""""Online ahead of print": CSL `status` (BibLaTeX `pubstate`) is shown by every shipped style, and
+""" "Online ahead of print": CSL `status` (BibLaTeX `pubstate`) is shown by every shipped style, and
 the site's own neason2024 says so instead of Harvard's "[Preprint]"."""
 
 from __future__ import annotations
