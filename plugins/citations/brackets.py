@@ -16,7 +16,7 @@ from markdown import inlinepatterns, util
 _KEY = r"(?:\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*|\{[^\s{}]+\})"
 # pandoc's notAfterString: the @ must not follow a word character (e-mail addresses stay text).
 KEY_RE = re.compile(r"(?<![\w.\\])(?P<suppress>-?)@(?P<key>" + _KEY + ")")
-_BRACKETS_RE = re.compile(r"[\[\];{}]")
+_BRACKETS_RE = re.compile(r"[\[\];{}]|\*+")
 _TAG_START_RE = re.compile(r"<[A-Za-z/!]")
 
 
@@ -30,21 +30,24 @@ class _Facts:
         self.semi: dict[int, int] = {}  # "[" → its last top-level ";"
         stack: list[int] = []
         braces = 0  # a ";" inside braces (a braced key) is not a separator
+        emphasis = False  # nor one inside *emphasis* (pandoc reads the emphasis whole)
         for match in _BRACKETS_RE.finditer(text):
             char, at = match.group(), match.start()
             if char == "[":
                 stack.append(at)
                 self.opens.append(at)
-                braces = 0
+                braces, emphasis = 0, False
             elif char == "]":
                 if stack:
                     self.close[stack.pop()] = at
-                braces = 0
+                braces, emphasis = 0, False
             elif char == "{":
                 braces += 1
             elif char == "}":
                 braces = max(0, braces - 1)
-            elif stack and not braces:
+            elif char[0] == "*":
+                emphasis = not emphasis
+            elif stack and not braces and not emphasis:
                 self.semi[stack[-1]] = at
         self.key_starts: list[int] = []
         self.key_ends: list[int] = []

@@ -79,14 +79,17 @@ def _key(match: re.Match) -> str:
 
 
 def _split_top_level(text: str, sep: str = ";") -> list[str]:
-    """`text` split at `sep` outside brackets and braces (``@{Ladyman;ea}`` is one key)."""
-    parts, depth, current = [], 0, []
+    """`text` split at `sep` outside brackets, braces (``@{Ladyman;ea}`` is one key) and *emphasis*."""
+    parts, depth, current, emphasis, previous = [], 0, [], False, ""
     for char in text:
         if char in "[{":
             depth += 1
         elif char in "]}":
             depth -= 1
-        if char == sep and depth == 0:
+        elif char == "*" and previous != "*":
+            emphasis = not emphasis
+        previous = char
+        if char == sep and depth == 0 and not emphasis:
             parts.append("".join(current))
             current = []
         else:

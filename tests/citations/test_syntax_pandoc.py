@@ -21,8 +21,9 @@ EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.
         "A [link @hartvigsen2018 text](https://example.org) here.",  # no <a> inside <a>
         "Text [@hartvigsen2018, chap. 3; @horga2022, bk. 2, n. 4] more.",  # no-break space after chap.
         "Text [@hartvigsen2018, see `x;y` here] more.",  # a ';' in code does not split the cluster
+        "Text [@hartvigsen2018, *emph; text*; @horga2022] more.",  # nor one in emphasis
     ],
-    ids=["nested-brackets", "escaped-at", "in-link-text", "abbreviations", "code-in-suffix"],
+    ids=["nested-brackets", "escaped-at", "in-link-text", "abbreviations", "code-in-suffix", "emphasis"],
 )
 def test_same_as_pandoc(doc, tmp_path):
     result, _ = run_pipeline(tmp_path, doc, SEED_BIB, extensions=EXTENSIONS)
