@@ -34,6 +34,7 @@ inside a code span inside brackets is not a citation.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import xml.etree.ElementTree as etree
@@ -69,6 +70,8 @@ REFS_MARKER = "<!-- citations:references -->"
 _REFS_RE = re.compile(
     r"^ {0,3}:{3,}[ \t]*\{[ \t]*#refs[ \t]*\}[ \t]*\n(?:[ \t]*\n)*^ {0,3}:{3,}[ \t]*$", re.M
 )
+_FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref\d*([:-][^"]+)"')
+_FOOTNOTE_RE = re.compile(r'<li id="fn([:-][^"]+)"')
 _ESCAPED_RE = re.compile(util.STX + r"([0-9]+)" + util.ETX)
 _CLUSTER_ATTR_RE = re.compile(r'(<span class="citation" data-cites="[^"<>]*" data-cluster=")([0-9]+)"')
 
@@ -298,10 +301,22 @@ class ClustersPostprocessor(Postprocessor):
             self.md.Meta.pop(META_KEY, None)
             return text
         # Number the clusters in document order (the processors met them pattern by pattern),
-        # which is what numeric styles number by.
-        order: dict[str, str] = {}
+        # which is what numeric styles number by; as in pandoc, a footnote's citations come where
+        # its reference is in the text, not at the end where Python-Markdown puts the notes.
+        notes_at = text.find('<div class="footnote">')
+        refs = {m.group(1): m.start() for m in _FOOTNOTE_REF_RE.finditer(text)}
+        notes = [(m.start(), m.group(1)) for m in _FOOTNOTE_RE.finditer(text)] if notes_at >= 0 else []
+        starts = [start for start, _ in notes]
+        found = []
         for match in _CLUSTER_ATTR_RE.finditer(text):
-            order.setdefault(match.group(2), str(len(order)))
+            at = match.start()
+            i = bisect.bisect_left(starts, at)
+            note = notes[i - 1][1] if i else None
+            where = (refs[note], 1, at) if notes_at >= 0 and at > notes_at and note in refs else (at, 0, at)
+            found.append((where, match.group(2)))
+        order: dict[str, str] = {}
+        for _, old in sorted(found):
+            order.setdefault(old, str(len(order)))
         text = _CLUSTER_ATTR_RE.sub(lambda m: f'{m.group(1)}{order[m.group(2)]}"', text)
         clusters = [self.doc.clusters[int(old)] for old in order]
         self.md.Meta[META_KEY] = [json.dumps(clusters, ensure_ascii=False)]

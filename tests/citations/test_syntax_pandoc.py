@@ -41,6 +41,14 @@ def exact_text(html: str) -> str:
     return re.sub(r"[ \t\n]+", " ", soup.get_text()).strip()
 
 
+def test_numeric_style_numbers_a_footnote_where_its_reference_is(tmp_path):
+    doc = "Main [@hartvigsen2018].[^1] Then [@horga2022].\n\n[^1]: Note [@belavy2017].\n"
+    result, _ = run_pipeline(tmp_path, doc, SEED_BIB, "vancouver", extensions=EXTENSIONS)
+    ours, theirs = visible(result.content), visible(pandoc_html(doc, SEED_BIB, "vancouver"))
+    assert ours == theirs
+    assert [text for text, _ in ours[0]] == ["[1]", "[3]", "[2]"]  # the note's citation is number 2
+
+
 def test_no_nested_links_in_link_text(tmp_path):
     result, _ = run_pipeline(tmp_path, "A [link @hartvigsen2018 text](https://example.org) here.\n", SEED_BIB)
     body = result.content.split('<section class="references"')[0]
