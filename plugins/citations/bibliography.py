@@ -157,7 +157,7 @@ class Loader(BibConverter):
             items = items["references"]
         if not isinstance(items, list):
             return [], [Problem("error", str(path), None, "a CSL bibliography must be a list of entries")]
-        self.sources[str(path)] = Source(str(path), fmt, text)
+        self.sources[str(path)] = _source(str(path), fmt, text, items, scan)
         entries, problems = self._entries(path, fmt, text, items, scan)
         return entries, bad + problems
 
@@ -229,6 +229,37 @@ class Loader(BibConverter):
                     continue
                 bib.entries[entry.id] = entry
         return bib
+
+
+_AT_STRING_RE = re.compile(r"^[ \t]*@[ \t]*(?:string|preamble|comment)\b", re.I | re.M)
+
+
+def _source(path: str, fmt: str, text: str, items: list, scan: bibscan.Scan | None) -> Source:
+    """What pandoc reads, able to cut itself down to the entries an article cites (.bib: from the
+    scan's entry lines, @string/@preamble/@comment kept for all; CSL-JSON: one item each)."""
+    if fmt == "csljson":
+        chunks: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, dict) and str(item.get("id", "")).strip():
+                chunks.setdefault(str(item["id"]).strip(), json.dumps(item, ensure_ascii=False))
+        return Source(path, fmt, text, chunks)
+    if scan is None:
+        return Source(path, fmt, text)  # CSL-YAML: read whole
+    lines = text.splitlines(keepends=True)
+    starts = [entry.line for entry in scan.entries]
+    prelude = ["".join(lines[: starts[0] - 1])] if starts else [text]
+    chunks, links = {}, {}
+    for number, entry in enumerate(scan.entries):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(lines)
+        chunk = "".join(lines[entry.line - 1 : end])
+        tail = _AT_STRING_RE.search(chunk, len(lines[entry.line - 1]))  # a @string after the entry
+        if tail:
+            chunk, rest = chunk[: tail.start()], chunk[tail.start() :]
+            prelude.append(rest)
+        if entry.key not in chunks:
+            chunks[entry.key] = chunk
+            links[entry.key] = [target for _, target, _ in entry.links]
+    return Source(path, fmt, text, chunks, "".join(prelude), links)
 
 
 def folder_files(folder: str | Path) -> list[Path]:

@@ -46,15 +46,38 @@ MIN_CHUNK = 100
 
 @dataclass(frozen=True)
 class Source:
-    """A bibliography file as pandoc reads it: its format (a key of ``FORMATS``) and text."""
+    """A bibliography file as pandoc reads it: its format (a key of ``FORMATS``) and text.
+
+    With ``chunks`` (key → the entry's own text, in file order), ``prelude`` (a .bib file's
+    @string/@preamble text) and ``links`` (key → crossref/xdata targets), :meth:`subset` gives the
+    file cut down to some entries: pandoc then parses, for each article, only what it cites."""
 
     path: str
     fmt: str
     text: str
+    chunks: dict | None = field(default=None, compare=False, hash=False, repr=False)
+    prelude: str = field(default="", compare=False, hash=False, repr=False)
+    links: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     @functools.cached_property
     def digest(self) -> str:
         return hashlib.sha256(f"{self.fmt}\0{self.text}".encode()).hexdigest()
+
+    def subset(self, keys) -> Source:
+        """The file with only the entries of `keys` and what they inherit from (file order kept)."""
+        if self.chunks is None:
+            return self
+        seen, todo = set(), list(keys)
+        while todo:
+            key = todo.pop()
+            if key in seen or key not in self.chunks:
+                continue
+            seen.add(key)
+            todo += (self.links or {}).get(key, [])
+        kept = [text for key, text in self.chunks.items() if key in seen]
+        if self.fmt == "csljson":
+            return Source(self.path, self.fmt, "[\n" + ",\n".join(kept) + "\n]\n")
+        return Source(self.path, self.fmt, self.prelude + "".join(kept))
 
 
 FORMATS = ("biblatex", "bibtex", "csljson", "cslyaml")
@@ -223,7 +246,10 @@ def build_payload(jobs: list[Job], folder: Path, abbreviations=()) -> tuple[str,
         return affixes.setdefault(text, len(affixes) + 1)
 
     for job in jobs:
-        used = [files.setdefault(source, len(files) + 1) for source in dict.fromkeys(s for s, _ in job.refs)]
+        cited: dict[Source, list[str]] = {}
+        for source, key in job.refs:
+            cited.setdefault(source, []).append(key)
+        used = [files.setdefault(source.subset(keys), len(files) + 1) for source, keys in cited.items()]
         clusters = [
             [
                 {"id": c["id"], "mode": c["mode"], "p": affix(c["prefix"]), "s": affix(c["suffix"])}
@@ -267,15 +293,17 @@ def parse_output(out: str, jobs: list[Job], files: list[Source]) -> list[Formatt
     head, _, html = out.partition(_HEAD)
     data = json.loads(head) or {}
     summary = _listed(data.get("articles"))
-    problems = {
-        source: [(source.path, str(key), " ".join(str(message).split())) for key, message in _listed(found)]
-        for source, found in zip(files, _listed(data.get("files")), strict=True)
-    }
+    problems: dict[str, dict] = {}  # path → {(path, key, message): None}, from every subset of the file
+    for source, found in zip(files, _listed(data.get("files")), strict=True):
+        for key, message in _listed(found):
+            problems.setdefault(source.path, {})[(source.path, str(key), " ".join(str(message).split()))] = (
+                None
+            )
     parts = iter(html.split(_SEP)[1:])
     results = []
     for job, info in zip(jobs, summary, strict=True):
-        used = dict.fromkeys(source for source, _ in job.refs)
-        mine = [problem for source in used for problem in problems.get(source, [])]
+        used = dict.fromkeys(source.path for source, _ in job.refs)
+        mine = [problem for path in used for problem in problems.get(path, {})]
         if info.get("error"):
             results.append(Formatted(error=" ".join(str(info["error"]).split()), problems=mine))
             continue
