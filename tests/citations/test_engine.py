@@ -29,7 +29,9 @@ def job(style=HARVARD, items=None, clusters=None) -> Job:
 
 @pytest.fixture
 def starts(monkeypatch):
-    """Counts pandoc processes (the engine's only way to run pandoc is pandoc.run)."""
+    """Counts pandoc processes (the engine's only way to run pandoc is pandoc.run), after the one
+    that reads pandoc's abbreviations list (once per Python process)."""
+    pandoc.abbreviations(pandoc.find_pandoc())
     calls = []
     real = pandoc.run
     monkeypatch.setattr(pandoc, "run", lambda *a, **k: calls.append(a) or real(*a, **k))
