@@ -52,7 +52,10 @@ class BibConverter:
             return self._converted[key]
         cached = self.cache_dir / "bib" / f"{key}.json" if self.cache_dir else None
         if cached and self.load_cache:
-            return read_entry(cached, key, _valid_conversion)
+            value = read_entry(cached, key, _valid_conversion)
+            if value is not None:
+                self._converted[key] = value  # prefetch and load ask for the same file: read it once
+            return value
         return None
 
     def _convert_many(self, files: list[tuple[str, str, bibscan.Scan]]) -> list[dict | ParseError]:
