@@ -17,7 +17,7 @@ from pelican_content import all_contents, forget_memoized
 
 from . import core, render, settings
 from .settings import CitationsConfigError
-from .syntax import META_KEY, CitationExtension, clusters_from_meta
+from .syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
 
 __all__ = ["CitationExtension", "CitationsConfigError", "register"]
 
@@ -57,7 +57,8 @@ def all_generators_finalized(generators) -> None:
     for obj in all_contents(generators):
         obj.citations = []
         clusters = clusters_from_meta(obj.metadata.get(META_KEY))
-        if clusters:
+        unsupported = clusters_from_meta(obj.metadata.get(UNSUPPORTED_KEY))
+        if clusters or unsupported:
             objects.append(obj)
             documents.append(
                 core.Document(
@@ -66,6 +67,7 @@ def all_generators_finalized(generators) -> None:
                     clusters=clusters,
                     style=obj.metadata.get(settings.META_STYLE),
                     bibliography=obj.metadata.get(settings.META_BIBLIOGRAPHY),
+                    unsupported=unsupported,
                 )
             )
     for obj, result in zip(objects, core.process(documents, config, cite=_cite()), strict=True):

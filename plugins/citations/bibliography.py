@@ -1,4 +1,11 @@
-"""Loading bibliographies into CSL-JSON items: BibTeX/BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml).
+"""Loading bibliographies: BibTeX/BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml).
+
+Each file gives its entries (key, line, and a CSL-JSON item for what the plugin itself shows: DOI,
+PubMed and JSON-LD links, the "no year" warning) and an ``engine.Source``: the text the CSL engine
+hands to pandoc's own reader for that format, as ``pandoc --citeproc --bibliography FILE`` reads it
+(the CSL-JSON items here are never what is formatted). A ``.bib`` entry pandoc cannot parse is
+reported at its line and left out of that text (blank lines in its place), so the file's other
+entries still resolve.
 
 Pure apart from pandoc, which converts ``.bib`` files (``pandoc -f biblatex -t csljson``: it reads
 what Zotero's Better BibTeX writes — LaTeX accents, protected braces, ``\\emph{}``, ``journaltitle``,
@@ -13,7 +20,6 @@ memory limit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -21,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bibscan, pandoc
-from .cachefiles import read_entry, write_entry
+from .bibconvert import BibConverter, ParseError
+from .engine import Source
 
 EXTENSIONS = {
     ".bib": "biblatex",
@@ -47,6 +54,7 @@ class Entry:
     item: dict  # CSL-JSON
     source: str  # the file it came from
     line: int | None = None
+    number: int = 0  # its place in the file (1, 2, ...)
 
 
 @dataclass
@@ -64,17 +72,19 @@ class Bibliography:
 
 def has_year(item: dict) -> bool:
     issued = item.get("issued")
+    if isinstance(issued, list):  # CSL-YAML as Better BibTeX writes it: [{year: 2020, month: 3}]
+        issued = issued[0] if issued else None
     if isinstance(issued, (str, int)):
         return bool(str(issued).strip())
     if isinstance(issued, dict):
         parts = issued.get("date-parts") or []
         return bool(parts and parts[0] and parts[0][0] not in ("", None)) or bool(
-            issued.get("raw") or issued.get("literal")
+            issued.get("raw") or issued.get("literal") or str(issued.get("year", "")).strip()
         )
     return False
 
 
-class Loader:
+class Loader(BibConverter):
     """Parses each bibliography file at most once per build (``load`` is memoised per path)."""
 
     def __init__(
@@ -90,6 +100,9 @@ class Loader:
         self.load_cache = load_cache
         self.max_bytes, self.timeout, self.memory = max_bytes, timeout, memory
         self._files: dict[Path, tuple[list[Entry], list[Problem]]] = {}
+        #: What pandoc reads for each loaded file (by the path its entries name as their `source`).
+        self.sources: dict[str, Source] = {}
+        self._converted: dict[str, dict] = {}  # conversions of this build, by _conversion_key
 
     # -- one file -------------------------------------------------------------------------------
     def load(self, path: str | Path) -> tuple[list[Entry], list[Problem]]:
@@ -119,9 +132,11 @@ class Loader:
         scan = bibscan.scan(text) if fmt in ("biblatex", "bibtex") else None
         if scan is not None and (links := bibscan.check_links(scan)):
             return [], [Problem("error", str(path), line, message) for line, message in links]
+        bad: list[Problem] = []
         try:
             if scan is not None:
-                items = self._convert_bib(path, fmt, data, text, scan)
+                items, text, found = self._convert_bib(fmt, text, scan)
+                bad = [Problem("error", str(path), line, message) for line, message in found]
             elif fmt == "csljson":
                 items = json.loads(text)
             elif fmt == "cslyaml":
@@ -130,7 +145,7 @@ class Loader:
                 return [], [
                     Problem("error", str(path), None, "unknown bibliography format (use .bib, .json, .yaml)")
                 ]
-        except _ParseError as exc:
+        except ParseError as exc:
             return [], [Problem("error", str(path), exc.line, exc.message)]
         except pandoc.PandocError as exc:
             return [], [Problem("error", str(path), None, f"cannot convert bibliography: {exc}")]
@@ -142,12 +157,15 @@ class Loader:
             items = items["references"]
         if not isinstance(items, list):
             return [], [Problem("error", str(path), None, "a CSL bibliography must be a list of entries")]
-        return self._entries(path, fmt, text, items, scan)
+        self.sources[str(path)] = _source(str(path), fmt, text, items, scan)
+        entries, problems = self._entries(path, fmt, text, items, scan)
+        return entries, bad + problems
 
     def _entries(
         self, path: Path, fmt: str, text: str, items: list, scan: bibscan.Scan | None = None
     ) -> tuple[list[Entry], list[Problem]]:
         lines = scan.first_lines() if scan is not None else _key_lines(fmt, text)
+        later = scan.all_lines() if scan is not None else _key_lines(fmt, text, every=True)
         entries, problems, seen = [], [], {}
         for number, item in enumerate(items, 1):
             if not isinstance(item, dict) or not str(item.get("id", "")).strip():
@@ -159,14 +177,20 @@ class Loader:
             key = item["id"]
             line = lines.get(key)
             if key in seen:
+                again = later.get(key, [])
+                where = again[1] if len(again) > 1 else None
+                first = f"line {line}" if line else f"entry {seen[key]}"
                 problems.append(
                     Problem(
                         "error",
                         str(path),
-                        line,
-                        f"duplicate citation key '{key}' (entries {seen[key]} and {number})",
+                        where or line,
+                        f"duplicate citation key '{key}': also at {first} of this file; "
+                        "give one of them another key",
                     )
                 )
+                if len(again) > 1:
+                    again.pop(1)
                 continue
             seen[key] = number
             if not has_year(item):
@@ -178,30 +202,8 @@ class Loader:
                         f"bibliography entry '{key}' has no year (rendered as the style's 'no date')",
                     )
                 )
-            entries.append(Entry(key, item, str(path), line))
+            entries.append(Entry(key, item, str(path), line, number))
         return entries, problems
-
-    def _convert_bib(self, path: Path, fmt: str, data: bytes, text: str, scan: bibscan.Scan) -> list[dict]:
-        exe = pandoc.find_pandoc()
-        # The content decides the conversion, not the path: a moved or copied project keeps its cache.
-        digest = hashlib.sha256(b"\0".join([pandoc.binary_id(exe).encode(), fmt.encode(), data])).hexdigest()
-        cached = self.cache_dir / "bib" / f"{digest}.json" if self.cache_dir else None
-        if cached and self.load_cache:
-            items = read_entry(cached, digest, lambda value: isinstance(value, list))
-            if items is not None:
-                return items
-        try:
-            out = pandoc.run(
-                [exe, "-f", fmt, "-t", "csljson", str(path)], timeout=self.timeout, memory=self.memory
-            )
-        except pandoc.PandocLimitError:
-            raise  # not a parse error: no entry to blame
-        except pandoc.PandocError as exc:
-            raise _bib_error(text, scan, str(exc)) from exc
-        items = json.loads(out)
-        if cached:
-            write_entry(cached, digest, items)
-        return items
 
     # -- a set of files -------------------------------------------------------------------------
     def load_many(self, paths: Iterable[str | Path]) -> Bibliography:
@@ -227,6 +229,37 @@ class Loader:
                     continue
                 bib.entries[entry.id] = entry
         return bib
+
+
+_AT_STRING_RE = re.compile(r"^[ \t]*@[ \t]*(?:string|preamble|comment)\b", re.I | re.M)
+
+
+def _source(path: str, fmt: str, text: str, items: list, scan: bibscan.Scan | None) -> Source:
+    """What pandoc reads, able to cut itself down to the entries an article cites (.bib: from the
+    scan's entry lines, @string/@preamble/@comment kept for all; CSL-JSON: one item each)."""
+    if fmt == "csljson":
+        chunks: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, dict) and str(item.get("id", "")).strip():
+                chunks.setdefault(str(item["id"]).strip(), json.dumps(item, ensure_ascii=False))
+        return Source(path, fmt, text, chunks)
+    if scan is None:
+        return Source(path, fmt, text)  # CSL-YAML: read whole
+    lines = text.splitlines(keepends=True)
+    starts = [entry.line for entry in scan.entries]
+    prelude = ["".join(lines[: starts[0] - 1])] if starts else [text]
+    chunks, links = {}, {}
+    for number, entry in enumerate(scan.entries):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(lines)
+        chunk = "".join(lines[entry.line - 1 : end])
+        tail = _AT_STRING_RE.search(chunk, len(lines[entry.line - 1]))  # a @string after the entry
+        if tail:
+            chunk, rest = chunk[: tail.start()], chunk[tail.start() :]
+            prelude.append(rest)
+        if entry.key not in chunks:
+            chunks[entry.key] = chunk
+            links[entry.key] = [target for _, target, _ in entry.links]
+    return Source(path, fmt, text, chunks, "".join(prelude), links)
 
 
 def folder_files(folder: str | Path) -> list[Path]:
@@ -256,38 +289,17 @@ def overlay(base: Bibliography, extra: Bibliography) -> tuple[Bibliography, list
 
 
 # -- helpers ------------------------------------------------------------------------------------
-class _ParseError(Exception):
-    def __init__(self, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.line, self.message = line, message
-
-
-def _bib_error(text: str, scan: bibscan.Scan, message: str) -> _ParseError:
-    """pandoc's message, plus the entry it is about (pandoc gives only a line and column)."""
-    where = re.search(r"\(line (\d+), column (\d+)\)", message)
-    if not where:
-        return _ParseError(None, f"cannot parse bibliography: {message}")
-    line, column = int(where.group(1)), int(where.group(2))
-    detail = message.split("):", 1)[-1].strip()
-    # "unexpected '@'" at the start of an entry means the entry before it is not closed.
-    at_entry_start = column == 1 and any(e.line == line for e in scan.entries)
-    starts = [e for e in scan.entries if e.line < line or (e.line == line and not at_entry_start)]
-    if not starts:
-        return _ParseError(line, f"cannot parse bibliography: {detail}")
-    entry = starts[-1]
-    return _ParseError(
-        entry.line,
-        f"cannot parse bibliography entry '{entry.key}' (pandoc: line {line}, column {column}: {detail})",
-    )
-
-
-def _key_lines(fmt: str, text: str) -> dict[str, int]:
-    """key → line in a CSL-JSON or CSL-YAML text (.bib files: see bibscan)."""
+def _key_lines(fmt: str, text: str, every: bool = False) -> dict:
+    """key → line in a CSL-JSON or CSL-YAML text (.bib files: see bibscan); `every`: key → all lines."""
     pattern = r'"id"\s*:\s*"([^"]+)"' if fmt == "csljson" else r"^\s*-?\s*id\s*:\s*['\"]?([^'\"\s#]+)"
-    out: dict[str, int] = {}
+    out: dict = {}
     for number, line in enumerate(text.splitlines(), 1):
         for match in re.finditer(pattern, line):
-            out.setdefault(match.group(1), number)
+            key = match.group(1)
+            if every:
+                out.setdefault(key, []).append(number)
+            else:
+                out.setdefault(key, number)
     return out
 
 
@@ -312,7 +324,7 @@ def _load_yaml(text: str):
         docs = [d for d in yaml.load_all(text, Loader=NoAliases) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise _ParseError(
+        raise ParseError(
             mark.line + 1 if mark else None, f"invalid CSL-YAML: {getattr(exc, 'problem', exc)}"
         ) from exc
     if len(docs) == 1:

@@ -19,10 +19,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-_TYPE_RE = re.compile(r"[ \t\r\n]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
-_KEY_RE = re.compile(r"[ \t\r\n]*([^,\s{}()\"#=]*)[ \t\r\n]*")
-_FIELD_RE = re.compile(r"[\s,]*([^\s=,{}()\"#]+)[ \t\r\n]*=[ \t\r\n]*")
-_SPACE_RE = re.compile(r"[ \t\r\n]*")
+# Blanks are Unicode blanks (\s), no-break spaces included, as pandoc's reader takes them.
+_TYPE_RE = re.compile(r"\s*([A-Za-z][\w-]*)\s*([{(])")
+_KEY_RE = re.compile(r"\s*([^,\s{}()\"#=]*)\s*")
+_KEY_IN_BRACES_RE = re.compile(r"\s*([^,\s{}\"#=]*)\s*")  # @book{key(2022), ...}: parentheses allowed
+_FIELD_RE = re.compile(r"[\s,]*([^\s=,{}()\"#]+)\s*=\s*")
+_SPACE_RE = re.compile(r"\s*")
 _BARE_RE = re.compile(r"[^\s,#{}()\"=]+")
 _BRACE_RE = re.compile(r"[{}]")
 _QUOTE_RE = re.compile(r'[{}"]')
@@ -49,6 +51,13 @@ class Scan:
         out: dict[str, int] = {}
         for entry in self.entries:
             out.setdefault(entry.key, entry.line)
+        return out
+
+    def all_lines(self) -> dict[str, list[int]]:
+        """key → the line of each of its entries (a duplicated key has several)."""
+        out: dict[str, list[int]] = {}
+        for entry in self.entries:
+            out.setdefault(entry.key, []).append(entry.line)
         return out
 
 
@@ -133,7 +142,7 @@ def scan(text: str) -> Scan:
                 if text[pos : pos + 1] == closer:
                     pos += 1
                 continue
-            key = _KEY_RE.match(text, pos)
+            key = (_KEY_IN_BRACES_RE if closer == "}" else _KEY_RE).match(text, pos)
             entry = BibEntry(key.group(1), kind, line(at))
             result.entries.append(entry)
             pos = key.end()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import diagnostics
@@ -26,6 +26,7 @@ class Document:
     clusters: list[dict]
     style: str | None = None  # `citation-style` metadata
     bibliography: str | None = None  # `bibliography` metadata
+    unsupported: list[dict] = field(default_factory=list)  # syntax.UNSUPPORTED_KEY: {"raw", "message"}
 
 
 def _report(problem: bibmod.Problem) -> None:
@@ -138,6 +139,22 @@ def _check_keys(doc: Document, bib: bibmod.Bibliography) -> set[str]:
     return known
 
 
+def _report_unreadable(formatted, bibs: list[bibmod.Bibliography]) -> None:
+    """Entries pandoc's reader refused (once each): at their line, naming the entry."""
+    seen = set()
+    for result, bib in zip(formatted, bibs, strict=True):
+        for path, key, message in result.problems:
+            if (path, key) in seen:
+                continue
+            seen.add((path, key))
+            entry = bib.entries.get(key)
+            line = entry.line if entry is not None and entry.source == path else None
+            what = f"bibliography entry '{key}'" if key else "bibliography file"
+            diagnostics.error(
+                path, line, f"pandoc cannot read {what}: {message}; it is left out of the references", CHECK
+            )
+
+
 def process(
     documents: list[Document], config: Config, engine: Engine | None = None, cite=render.citation_ref
 ) -> list[render.Rendered | None]:
@@ -145,6 +162,10 @@ def process(
 
     `cite`: the markup of one in-text citation and its preview (see render.render)."""
     cachefiles.DAMAGED.clear()
+    for doc in documents:  # pandoc syntax Python-Markdown cannot express: an error, never raw text
+        for construct in doc.unsupported:
+            line = _line(doc.source_path, construct["raw"], construct["raw"].splitlines()[0])
+            diagnostics.error(doc.source_path, line, f"{construct['message']}: {construct['raw']}", CHECK)
     loader = bibmod.Loader(
         config.cache_path,
         load_cache=config.load_cache,
@@ -153,15 +174,16 @@ def process(
         memory=config.pandoc_memory,
     )
     site_files, refused = _site_files(config)
+    own = [_article_bibliography(doc, config) for doc in documents]
+    loader.prefetch([*site_files, *(path for extra_files, _ in own for path in extra_files)])
     site = loader.load_many(site_files)
     site.failed += refused
     for problem in site.problems:
         _report(problem)
 
     jobs, bibs, cited_site_keys = [], [], set()
-    for doc in documents:
+    for doc, (extra_files, failed) in zip(documents, own, strict=True):
         bib = site
-        extra_files, failed = _article_bibliography(doc, config)
         if failed:
             bib = bibmod.Bibliography(site.entries, [], site.failed + failed)
         if extra_files:
@@ -172,11 +194,17 @@ def process(
         known = _check_keys(doc, bib)
         cited_site_keys |= {key for key in known if bib.entries[key] is site.entries.get(key)}
         bibs.append(bib)
+        # pandoc meets the entries in file order (its tie-break for 2023a/2023b), files in list order
+        rank = {str(p.resolve()): n for n, p in enumerate([*site_files, *extra_files])}
+        cited = sorted(
+            (bib.entries[k] for k in known),
+            key=lambda e: (rank.get(e.source, len(rank)), e.line or 0, e.number),
+        )
         jobs.append(
             Job(
                 str(_style(doc, config)),
                 config.locale,
-                [bib.entries[k].item for k in sorted(known)],
+                [(loader.sources[e.source], e.id) for e in cited],
                 [cluster["cites"] for cluster in doc.clusters],
             )
         )
@@ -205,6 +233,7 @@ def process(
     finally:
         _report_damaged_cache()
 
+    _report_unreadable(formatted, bibs)
     results: list[render.Rendered | None] = []
     for doc, bib, result in zip(documents, bibs, formatted, strict=True):
         if result.error:

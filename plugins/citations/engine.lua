@@ -2,12 +2,15 @@
 --
 -- Run as `pandoc -f engine.lua -t engine.lua` with the payload (JSON, built by engine.py) on stdin:
 --   styles  = { "path/to/style.csl", ... }
---   layers  = { csljson_text, ... }       -- CSL items; within one layer every id is unique
+--   files   = { { fmt = "biblatex" | "bibtex" | "csljson" | "cslyaml", path = ... }, ... }
+--             -- bibliography files (copies of what the plugin checked), read by citeproc itself
 --   affixes = { "see", ", p. 343", ... }  -- prefixes/suffixes, parsed once as Markdown (as pandoc's
 --                                            reader would inside a citation)
---   articles = { { style = i, lang = "en-GB", refs = { {layer, id}, ... },
+--   abbreviations = { "chap.", ... }      -- the command line's list (a no-break space after them)
+--   articles = { { style = i, lang = "en-GB", files = { file index, ... },  -- in order
 --                  clusters = { { {id=, mode=, p=affix index or 0, s=affix index or 0}, ... }, ... } } }
--- Output: JSON (per article: ok, or the error), then "\n\29\n", then the HTML (one pandoc.write
+-- Output: JSON ({ files = { per file: { {id or "", message}, ... } }, articles = { per article: ok, or
+-- the error } }), then "\n\29\n", then the HTML (one pandoc.write
 -- per WRITE_EVERY articles) in which each article's part follows a "\30": a <p> per cluster, then
 -- pandoc's <div id="refs"> with one <div id="ref-KEY" class="csl-entry"> per entry.
 
@@ -29,12 +32,14 @@ local function plain_affix(text)
   return inlines
 end
 
-local function parse_affixes(affixes)
+local function parse_affixes(affixes, abbreviations)
   local parsed = {}
   if #affixes == 0 then return parsed end
   local chunks = {}
   for i, text in ipairs(affixes) do chunks[i] = '(' .. text end
-  local blocks = pandoc.read(table.concat(chunks, '\n\n'), 'markdown').blocks
+  local abbrevs = {} -- the command line's list: a no-break space after "chap.", "n.", "bk."
+  for _, word in ipairs(abbreviations or {}) do abbrevs[word] = true end
+  local blocks = pandoc.read(table.concat(chunks, '\n\n'), 'markdown', { abbreviations = abbrevs }).blocks
   local ok = #blocks == #affixes
   for i, block in ipairs(blocks) do
     if not ok then break end
@@ -54,18 +59,63 @@ local function parse_affixes(affixes)
   return parsed
 end
 
+-- A bibliography file as pandoc's citeproc will read it (it reads the files itself, as
+-- `--bibliography FILE` does), and the entries it cannot read: { {id, message}, ... }. A CSL-JSON file
+-- pandoc refuses as a whole is checked entry by entry and the readable ones written next to it, so
+-- one bad entry does not take the others with it. (.bib files come checked: see bibliography.py.)
+local function check_file(file)
+  if file.fmt ~= 'csljson' then return file.path, {} end
+  local fh = assert(io.open(file.path, 'rb'))
+  local text = fh:read('a')
+  fh:close()
+  local ok, err = pcall(pandoc.read, text, 'csljson')
+  if ok then return file.path, {} end
+  local decoded, items = pcall(pandoc.json.decode, text, false)
+  if decoded and type(items) == 'table' and items.references then items = items.references end
+  if not decoded or type(items) ~= 'table' or #items == 0 then
+    return nil, { { '', tostring(err) } }
+  end
+  local good, problems = {}, {}
+  for _, item in ipairs(items) do
+    local one = pandoc.json.encode(item)
+    local readable, why = pcall(pandoc.read, '[' .. one .. ']', 'csljson')
+    if readable then
+      good[#good + 1] = one
+    else
+      problems[#problems + 1] = { type(item) == 'table' and tostring(item.id or '') or '', tostring(why) }
+    end
+  end
+  local path = file.path:gsub('%.json$', '') .. '.readable.json'
+  local tmp = path .. '.' .. tostring(math.random(1, 1e9)) .. '.tmp' -- two processes may write it
+  local out = assert(io.open(tmp, 'wb'))
+  out:write('[' .. table.concat(good, ',\n') .. ']')
+  out:close()
+  assert(os.rename(tmp, path))
+  return path, problems
+end
+
+-- The other use: { convert = { {fmt =, text =}, ... } } → a JSON list, per file { json = CSL-JSON }
+-- or { error = pandoc's message } (the plugin's own view of a .bib file's entries: DOI, PubMed ...).
+local function convert(files)
+  local out = {}
+  for i, file in ipairs(files) do
+    local ok, result = pcall(function()
+      return pandoc.write(pandoc.read(file.text, file.fmt), 'csljson')
+    end)
+    out[i] = ok and { json = result } or { error = tostring(result) }
+  end
+  return pandoc.json.encode(out)
+end
+
 function Writer(doc, opts)
   local payload = pandoc.json.decode(doc.blocks[1].text, false)
+  if payload.convert then return convert(payload.convert) end
 
-  local layers = {}
-  for i, text in ipairs(payload.layers) do
-    local index = {}
-    for _, ref in ipairs(pandoc.read(text, 'csljson').meta.references or {}) do
-      index[pandoc.utils.stringify(ref.id)] = ref
-    end
-    layers[i] = index
+  local files, file_problems = {}, {}
+  for i, file in ipairs(payload.files) do
+    files[i], file_problems[i] = check_file(file)
   end
-  local affixes = parse_affixes(payload.affixes)
+  local affixes = parse_affixes(payload.affixes, payload.abbreviations)
   local function affix(i)
     if i and i > 0 then return affixes[i]:clone() end
     return pandoc.Inlines({})
@@ -79,8 +129,10 @@ function Writer(doc, opts)
   local summary = {}
   for _, art in ipairs(payload.articles) do
     local ok, result = pcall(function()
-      local refs = {}
-      for _, r in ipairs(art.refs) do refs[#refs + 1] = layers[r[1]][r[2]] end
+      local bibliography = {}
+      for _, f in ipairs(art.files) do
+        if files[f] then bibliography[#bibliography + 1] = files[f] end
+      end
       local blocks = {}
       for j, cluster in ipairs(art.clusters) do
         local citations = {}
@@ -89,7 +141,7 @@ function Writer(doc, opts)
         end
         blocks[j] = pandoc.Para({ pandoc.Cite({ pandoc.Str('[@]') }, citations) })
       end
-      local meta = { references = refs, csl = payload.styles[art.style], lang = art.lang }
+      local meta = { bibliography = bibliography, csl = payload.styles[art.style], lang = art.lang }
       meta['link-citations'] = true
       return pandoc.utils.citeproc(pandoc.Pandoc(blocks, meta)).blocks
     end)
@@ -105,5 +157,6 @@ function Writer(doc, opts)
     end
   end
   flush()
-  return pandoc.json.encode(summary) .. '\n\29\n' .. table.concat(html, '\n')
+  local head = { files = file_problems, articles = summary }
+  return pandoc.json.encode(head) .. '\n\29\n' .. table.concat(html, '\n')
 end

@@ -1,31 +1,41 @@
 """The CSL engine: pandoc's citeproc, one process per build for every article not in the cache.
 
-``Engine(cache_dir).format(jobs)`` takes one :class:`Job` per article (style, locale, the cited CSL
-items, the clusters) and returns one :class:`Formatted` per job: pandoc's HTML for each cluster
-(``<span class="citation" data-cites="…">`` with ``<a href="#ref-KEY" role="doc-biblioref">``) and
-the inner HTML of each bibliography entry, in the style's order. Results are cached per article
-under ``cache_dir`` (key: engine version, Lua writer, pandoc binary, style file content, the cited
-items, the clusters, the locale), so a build with nothing changed starts no pandoc process. Each
-entry is checked on read (see ``cachefiles``); ``load_cache=False`` (``--ignore-cache``) skips reading.
+``Engine(cache_dir).format(jobs)`` takes one :class:`Job` per article (style, locale, the cited
+entries as (bibliography file, key), the clusters) and returns one :class:`Formatted` per job:
+pandoc's HTML for each cluster (``<span class="citation" data-cites="…">`` with ``<a href="#ref-KEY"
+role="doc-biblioref">``) and the inner HTML of each bibliography entry, in the style's order.
+
+pandoc's citeproc reads the article's bibliography files itself, as ``pandoc --citeproc
+--bibliography FILE`` does (same parsers, file order kept, nothing lost on the way): the files are
+written under their content's sha256 to ``cache_dir/sources/`` (the text the plugin checked, with
+any .bib entry pandoc cannot parse blanked: see ``bibliography``). A CSL-JSON file pandoc refuses is
+checked entry by entry: the bad entries come back in ``Formatted.problems`` and the others resolve.
+Results are cached per article under ``cache_dir`` (key: engine version, Lua writer, pandoc binary,
+style file content, the files' content, the cited keys, the clusters, the locale), so a build with
+nothing changed starts no pandoc process. Each entry is checked on read (see ``cachefiles``);
+``load_cache=False`` (``--ignore-cache``) skips reading.
 pandoc runs under ``timeout`` seconds and ``memory`` bytes (``pandoc.PandocLimitError`` beyond them).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import os
 import re
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from pathlib import Path
 
 from . import pandoc
-from .cachefiles import read_entry, write_entry
+from .cachefiles import read_entry, write_atomic, write_entry
 
-ENGINE_VERSION = "citations-engine-1"
+ENGINE_VERSION = "citations-engine-2"
 LUA = Path(__file__).with_name("engine.lua")
 _SEP, _HEAD = "\x1e", "\n\x1d\n"
 #: Articles per pandoc process below which another process is not worth its start-up (~0.1 s).
@@ -34,11 +44,50 @@ _SEP, _HEAD = "\x1e", "\n\x1d\n"
 MIN_CHUNK = 100
 
 
+@dataclass(frozen=True)
+class Source:
+    """A bibliography file as pandoc reads it: its format (a key of ``FORMATS``) and text.
+
+    With ``chunks`` (key → the entry's own text, in file order), ``prelude`` (a .bib file's
+    @string/@preamble text) and ``links`` (key → crossref/xdata targets), :meth:`subset` gives the
+    file cut down to some entries: pandoc then parses, for each article, only what it cites."""
+
+    path: str
+    fmt: str
+    text: str
+    chunks: dict | None = field(default=None, compare=False, hash=False, repr=False)
+    prelude: str = field(default="", compare=False, hash=False, repr=False)
+    links: dict | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(f"{self.fmt}\0{self.text}".encode()).hexdigest()
+
+    def subset(self, keys) -> Source:
+        """The file with only the entries of `keys` and what they inherit from (file order kept)."""
+        if self.chunks is None:
+            return self
+        seen, todo = set(), list(keys)
+        while todo:
+            key = todo.pop()
+            if key in seen or key not in self.chunks:
+                continue
+            seen.add(key)
+            todo += (self.links or {}).get(key, [])
+        kept = [text for key, text in self.chunks.items() if key in seen]
+        if self.fmt == "csljson":
+            return Source(self.path, self.fmt, "[\n" + ",\n".join(kept) + "\n]\n")
+        return Source(self.path, self.fmt, self.prelude + "".join(kept))
+
+
+FORMATS = ("biblatex", "bibtex", "csljson", "cslyaml")
+
+
 @dataclass
 class Job:
     style: str  # path of a .csl file
     locale: str
-    items: list[dict]  # the cited CSL items (unknown keys simply have none)
+    refs: list[tuple[Source, str]]  # the cited entries: (file, key), in file order (unknown keys: none)
     clusters: list[list[dict]]  # each citation: id, prefix, suffix, mode
 
 
@@ -47,6 +96,7 @@ class Formatted:
     clusters: list[str] = field(default_factory=list)  # HTML, one per cluster
     entries: list[tuple[str, str]] = field(default_factory=list)  # (key, inner HTML), in style order
     error: str | None = None  # pandoc's message if this article failed
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, key or "", message)
 
 
 class Engine:
@@ -90,7 +140,7 @@ class Engine:
                 self._engine_id(),
                 self._file_hash(job.style),
                 job.locale,
-                sorted(job.items, key=lambda item: item["id"]),
+                [[source.digest, key] for source, key in job.refs],
                 job.clusters,
             ],
             sort_keys=True,
@@ -115,7 +165,11 @@ class Engine:
             if cached is not None and self.load_cache:
                 data = read_entry(cached, key, lambda value, job=job: _valid(value, job))
             if data is not None:
-                results[number] = Formatted(data["clusters"], [tuple(e) for e in data["entries"]])
+                results[number] = Formatted(
+                    data["clusters"],
+                    [tuple(e) for e in data["entries"]],
+                    problems=[tuple(p) for p in data.get("problems", [])],
+                )
                 self.stats["hits"] += 1
             else:
                 misses.append((number, key))
@@ -126,7 +180,11 @@ class Engine:
                 results[number] = result
                 cached = self._cache_file(key)
                 if cached is not None and result.error is None:
-                    write_entry(cached, key, {"clusters": result.clusters, "entries": result.entries})
+                    write_entry(
+                        cached,
+                        key,
+                        {"clusters": result.clusters, "entries": result.entries, "problems": result.problems},
+                    )
         return results  # type: ignore[return-value]
 
     def _run(self, jobs: list[Job]) -> list[Formatted]:
@@ -140,15 +198,17 @@ class Engine:
         return [result for chunk in done for result in chunk]
 
     def _run_one(self, jobs: list[Job]) -> list[Formatted]:
-        payload = build_payload(jobs)
-        self.stats["processes"] += 1
-        out = pandoc.run(
-            [self.pandoc_path, "-f", str(LUA), "-t", str(LUA)],
-            stdin=payload,
-            timeout=self.timeout,
-            memory=self.memory,
-        )
-        return parse_output(out, jobs)
+        with tempfile.TemporaryDirectory(prefix="citations-") as scratch:
+            folder = self.cache_dir / "sources" if self.cache_dir else Path(scratch)
+            payload, files = build_payload(jobs, folder, pandoc.abbreviations(self.pandoc_path))
+            self.stats["processes"] += 1
+            out = pandoc.run(
+                [self.pandoc_path, "-f", str(LUA), "-t", str(LUA)],
+                stdin=payload,
+                timeout=self.timeout,
+                memory=self.memory,
+            )
+        return parse_output(out, jobs, files)
 
 
 def _valid(value, job: Job) -> bool:
@@ -158,6 +218,11 @@ def _valid(value, job: Job) -> bool:
     clusters, entries = value.get("clusters"), value.get("entries")
     return (
         isinstance(clusters, list)
+        and isinstance(value.get("problems", []), list)
+        and all(
+            isinstance(p, list) and len(p) == 3 and all(isinstance(part, str) for part in p)
+            for p in value.get("problems", [])
+        )
         and len(clusters) == len(job.clusters)
         and all(isinstance(c, str) for c in clusters)
         and isinstance(entries, list)
@@ -167,9 +232,11 @@ def _valid(value, job: Job) -> bool:
     )
 
 
-def build_payload(jobs: list[Job]) -> str:
+def build_payload(jobs: list[Job], folder: Path, abbreviations=()) -> tuple[str, list[Source]]:
+    """The engine's input, and the files in it (in the payload's order), each written to `folder`
+    under its content's name: pandoc reads exactly the text the plugin checked."""
     styles: dict[str, int] = {}
-    layers: list[dict[str, str]] = []  # id -> canonical JSON, one dict per layer
+    files: dict[Source, int] = {}
     affixes: dict[str, int] = {}
     articles = []
 
@@ -179,16 +246,10 @@ def build_payload(jobs: list[Job]) -> str:
         return affixes.setdefault(text, len(affixes) + 1)
 
     for job in jobs:
-        refs = []
-        for item in job.items:
-            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
-            # the first layer without a different item of the same id
-            number = next((n for n, layer in enumerate(layers) if layer.get(item["id"], text) == text), None)
-            if number is None:
-                layers.append({})
-                number = len(layers) - 1
-            layers[number][item["id"]] = text
-            refs.append([number + 1, item["id"]])
+        cited: dict[Source, list[str]] = {}
+        for source, key in job.refs:
+            cited.setdefault(source, []).append(key)
+        used = [files.setdefault(source.subset(keys), len(files) + 1) for source, keys in cited.items()]
         clusters = [
             [
                 {"id": c["id"], "mode": c["mode"], "p": affix(c["prefix"]), "s": affix(c["suffix"])}
@@ -197,30 +258,54 @@ def build_payload(jobs: list[Job]) -> str:
             for cluster in job.clusters
         ]
         style = styles.setdefault(job.style, len(styles) + 1)
-        articles.append({"style": style, "lang": job.locale, "refs": refs, "clusters": clusters})
-    return json.dumps(
-        {
-            "styles": list(styles),
-            "layers": ["[" + ",".join(layer.values()) + "]" for layer in layers],
-            "affixes": list(affixes),
-            "articles": articles,
-        },
-        ensure_ascii=False,
-    )
+        articles.append({"style": style, "lang": job.locale, "files": used, "clusters": clusters})
+    payload = {
+        "styles": list(styles),
+        "files": [{"fmt": source.fmt, "path": str(_written(source, folder))} for source in files],
+        "affixes": list(affixes),
+        "abbreviations": list(abbreviations),
+        "articles": articles,
+    }
+    return json.dumps(payload, ensure_ascii=False), list(files)
 
 
 _PARA_RE = re.compile(r"<p>(.*?)</p>", re.S)
 _ENTRY_RE = re.compile(r'<div id="ref-([^"]*)" class="csl-entry"[^>]*>\n(.*?)\n</div>(?=\n)', re.S)
 
 
-def parse_output(out: str, jobs: list[Job]) -> list[Formatted]:
+_WRITING = threading.Lock()
+_SUFFIX = {"biblatex": ".bib", "bibtex": ".bibtex", "csljson": ".json", "cslyaml": ".yaml"}
+
+
+def _written(source: Source, folder: Path) -> Path:
+    path = folder / f"{source.digest}{_SUFFIX[source.fmt]}"
+    with _WRITING:  # the engine's threads share a process id, so write_atomic's temporary name
+        if not path.is_file() or path.read_text(encoding="utf-8") != source.text:
+            write_atomic(path, source.text)
+    return path
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []  # Lua's empty table may come back as {}
+
+
+def parse_output(out: str, jobs: list[Job], files: list[Source]) -> list[Formatted]:
     head, _, html = out.partition(_HEAD)
-    summary = json.loads(head) or []
+    data = json.loads(head) or {}
+    summary = _listed(data.get("articles"))
+    problems: dict[str, dict] = {}  # path → {(path, key, message): None}, from every subset of the file
+    for source, found in zip(files, _listed(data.get("files")), strict=True):
+        for key, message in _listed(found):
+            problems.setdefault(source.path, {})[(source.path, str(key), " ".join(str(message).split()))] = (
+                None
+            )
     parts = iter(html.split(_SEP)[1:])
     results = []
     for job, info in zip(jobs, summary, strict=True):
+        used = dict.fromkeys(source.path for source, _ in job.refs)
+        mine = [problem for path in used for problem in problems.get(path, {})]
         if info.get("error"):
-            results.append(Formatted(error=" ".join(str(info["error"]).split())))
+            results.append(Formatted(error=" ".join(str(info["error"]).split()), problems=mine))
             continue
         part = next(parts)
         refs_at = part.find('<div id="refs"')
@@ -231,5 +316,5 @@ def parse_output(out: str, jobs: list[Job]) -> list[Formatted]:
                 f"the CSL engine returned {len(clusters)} citations for {len(job.clusters)}"
             )
         entries = [(html_unescape(m.group(1)), m.group(2)) for m in _ENTRY_RE.finditer(refs)]
-        results.append(Formatted(clusters, entries))
+        results.append(Formatted(clusters, entries, problems=mine))
     return results

@@ -70,6 +70,13 @@ def binary_id(path: str) -> str:
         return path
 
 
+@functools.cache
+def abbreviations(path: str) -> tuple[str, ...]:
+    """The abbreviations after which pandoc's command line puts a no-break space ("chap.", "p."):
+    its data file, which ``pandoc.read`` in Lua does not use unless given."""
+    return tuple(run([path, "--print-default-data-file", "abbreviations"]).split())
+
+
 def _gib(n: float) -> str:
     return f"{n / 1024**3:g} GiB" if n >= 1024**3 else f"{n / 1024**2:g} MiB"
 

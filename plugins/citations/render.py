@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable
@@ -30,6 +31,8 @@ PLACEHOLDER_RE = re.compile(
 _LINK_RE = re.compile(r'<a href="#ref-([^"]*)" role="doc-biblioref">(.*?)</a>', re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 _ANCHOR_TAG_RE = re.compile(r"</?a\b[^>]*>")
+_A_OPEN_RE = re.compile(r"<a\b")
+_A_CLOSE_RE = re.compile(r"</a>")
 _PREVIEW_START = '<span class="citation-preview"'
 _LOCAL_HREF_RE = re.compile(r'href="#((?:ref|cite|citation)-[^"]*)"')
 
@@ -114,7 +117,16 @@ def render(
     previews = {key: preview_html(value) for key, value in entry_html.items()}
     targets: dict[str, list[str]] = {key: [] for key in entry_html}
 
-    def cluster_html(number: int) -> str:
+    # A citation inside a link's text gets no link of its own (HTML has no nested <a>; pandoc too
+    # writes <span> there).
+    opens = [m.start() for m in _A_OPEN_RE.finditer(content)]
+    closes = [m.start() for m in _A_CLOSE_RE.finditer(content)]
+
+    def in_link(at: int) -> bool:
+        i, j = bisect.bisect_left(opens, at), bisect.bisect_left(closes, at)
+        return (opens[i - 1] if i else -1) > (closes[j - 1] if j else -1)
+
+    def cluster_html(number: int, inside_link: bool = False) -> str:
         formatted = formatted_clusters[number]
         cluster_id = f"citation-{number + 1}"
         linked = set()
@@ -123,6 +135,8 @@ def render(
             key, inner = html.unescape(match.group(1)), match.group(2)
             if key not in entry_html:
                 return inner  # unknown key: pandoc's "(key?)" without a dangling link
+            if inside_link:
+                return f"<span>{inner}</span>"
             linked.add(key)
             targets[key].append(f"cite-{key}-{len(targets[key]) + 1}")
             return cite_markup(targets[key][-1], key, inner, previews[key])
@@ -138,7 +152,7 @@ def render(
         number = int(match.group(1))
         if number >= len(formatted_clusters):
             return match.group(0)
-        return cluster_html(number)
+        return cluster_html(number, in_link(match.start()))
 
     content = PLACEHOLDER_RE.sub(replace, content)
     if not entries:

@@ -39,11 +39,13 @@ import json
 import re
 import xml.etree.ElementTree as etree
 
-from markdown import inlinepatterns, util
+from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+
+from .brackets import _KEY, KEY_RE, _FactsCache, _linear_links
 
 NORMAL = "NormalCitation"
 AUTHOR_IN_TEXT = "AuthorInText"
@@ -51,19 +53,26 @@ SUPPRESS_AUTHOR = "SuppressAuthor"
 
 #: Metadata name (``md.Meta`` key, Pelican metadata) that carries the clusters.
 META_KEY = "citation_clusters"
+#: Metadata name for pandoc citation syntax Python-Markdown cannot express: [{"raw", "message"}]
+#: (the plugin reports each as an error at its line, never leaves it as text on the page).
+UNSUPPORTED_KEY = "citation_unsupported"
+INLINE_NOTE = (
+    "a citation in an inline footnote ^[...]: Python-Markdown has no inline footnotes; write a "
+    "footnote reference [^1] here and the note on its own line below the paragraph ([^1]: ...)"
+)
+SPAN_ATTRIBUTES = (
+    "a citation followed by {...} attributes: pandoc reads '[@key]{.class}' as a span around the "
+    "citation, which Python-Markdown cannot express; remove the {...}"
+)
 #: What the ``::: {#refs}`` block becomes; the plugin core puts the reference list there.
 REFS_MARKER = "<!-- citations:references -->"
 
-# pandoc's simpleCiteIdentifier: starts with a letter, digit or _; internal punctuation :.#$%&-+?<>~/
-# only when followed by a letter/digit/_ (and ":" or "/" before another "/", for URLs).
-_KEY = r"(?:\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*|\{[^\s{}]+\})"
-# pandoc's notAfterString: the @ must not follow a word character (e-mail addresses stay text).
-KEY_RE = re.compile(r"(?<![\w.\\])(?P<suppress>-?)@(?P<key>" + _KEY + ")")
 _REFS_RE = re.compile(
     r"^ {0,3}:{3,}[ \t]*\{[ \t]*#refs[ \t]*\}[ \t]*\n(?:[ \t]*\n)*^ {0,3}:{3,}[ \t]*$", re.M
 )
+_FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref\d*([:-][^"]+)"')
+_FOOTNOTE_RE = re.compile(r'<li id="fn([:-][^"]+)"')
 _ESCAPED_RE = re.compile(util.STX + r"([0-9]+)" + util.ETX)
-_TAG_START_RE = re.compile(r"<[A-Za-z/!]")
 _CLUSTER_ATTR_RE = re.compile(r'(<span class="citation" data-cites="[^"<>]*" data-cluster=")([0-9]+)"')
 
 
@@ -73,13 +82,17 @@ def _key(match: re.Match) -> str:
 
 
 def _split_top_level(text: str, sep: str = ";") -> list[str]:
-    parts, depth, current = [], 0, []
+    """`text` split at `sep` outside brackets, braces (``@{Ladyman;ea}`` is one key) and *emphasis*."""
+    parts, depth, current, emphasis, previous = [], 0, [], False, ""
     for char in text:
-        if char == "[":
+        if char in "[{":
             depth += 1
-        elif char == "]":
+        elif char in "]}":
             depth -= 1
-        if char == sep and depth == 0:
+        elif char == "*" and previous != "*":
+            emphasis = not emphasis
+        previous = char
+        if char == sep and depth == 0 and not emphasis:
             parts.append("".join(current))
             current = []
         else:
@@ -127,101 +140,16 @@ class _Document:
 
     def __init__(self) -> None:
         self.clusters: list[dict] = []
+        self.unsupported: list[dict] = []
 
     def reset(self) -> None:
         self.clusters = []
+        self.unsupported = []
 
 
-_BRACKETS_RE = re.compile(r"[\[\];]")
 _NARRATIVE_KEY_RE = re.compile(r"(?<![\w.\\])-?@(?:" + _KEY + ")")
 _LOCATOR_START_RE = re.compile(r"[ \t]*\n?[ \t]*\[")
 _WORD_BEFORE = frozenset(" \t\n\r@[]")
-
-
-class _Facts:
-    """What the processors ask about one inline text, found in one pass (positions in `text`)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.close: dict[int, int] = {}  # "[" → its "]"
-        self.semi: dict[int, int] = {}  # "[" → its last top-level ";"
-        stack: list[int] = []
-        for match in _BRACKETS_RE.finditer(text):
-            char, at = match.group(), match.start()
-            if char == "[":
-                stack.append(at)
-            elif char == "]":
-                if stack:
-                    self.close[stack.pop()] = at
-            elif stack:
-                self.semi[stack[-1]] = at
-        self.key_starts: list[int] = []
-        self.key_ends: list[int] = []
-        for match in KEY_RE.finditer(text):
-            self.key_starts.append(match.start())
-            self.key_ends.append(match.end())
-        self.lt = [m.start() for m in re.finditer("<", text)]
-        self.gt = [m.start() for m in re.finditer(">", text)]
-
-    def has_key(self, start: int, end: int) -> bool:
-        """Whether a key lies wholly within text[start:end]."""
-        i = bisect.bisect_left(self.key_starts, start)
-        return i < len(self.key_starts) and self.key_ends[i] <= end
-
-    def in_tag(self, at: int) -> bool:
-        """Whether `at` is inside an HTML tag or an autolink ("<" opened and not closed before it)."""
-        i, j = bisect.bisect_left(self.lt, at), bisect.bisect_left(self.gt, at)
-        last_lt = self.lt[i - 1] if i else -1
-        last_gt = self.gt[j - 1] if j else -1
-        return last_lt > last_gt and bool(_TAG_START_RE.match(self.text, last_lt))
-
-
-class _FactsCache:
-    """Keeps the :class:`_Facts` of the text an inline processor is working through."""
-
-    _data: str | None = None  # the text the facts were last mapped onto
-    _facts: _Facts | None = None
-    _shift = 0  # position in data - position in facts.text, for the tail not yet looked at
-    _replaced: tuple[str, int, int] | None = None  # (data, start, end) of the last match
-
-    def facts(self, data: str) -> tuple[_Facts, int]:
-        """The facts of `data` and the shift to add to their positions (valid from the last match on).
-
-        After a match Python-Markdown calls again with a new text: the old one with [start:end)
-        replaced by a placeholder (STX klzzwxh:N ETX). When that is so, the old facts still hold
-        for the tail. The check is O(1) (the placeholder, the lengths, 64 characters either side),
-        as comparing whole texts after every match would make a paragraph of n citations O(n²);
-        :meth:`closing` double-checks every bracket it hands out."""
-        if data is self._data and self._facts is not None:
-            return self._facts, self._shift
-        replaced, self._replaced = self._replaced, None
-        if replaced is not None and self._facts is not None:
-            old, start, end = replaced
-            stop = data.find(util.ETX, start, start + 40)
-            if (
-                data.startswith(util.INLINE_PLACEHOLDER_PREFIX, start)
-                and stop != -1
-                and len(data) - stop - 1 == len(old) - end
-                and data[stop + 1 : stop + 65] == old[end : end + 64]
-                and data[max(0, start - 64) : start] == old[max(0, start - 64) : start]
-            ):
-                self._shift += len(data) - len(old)
-                self._data = data
-                return self._facts, self._shift
-        self._data, self._facts, self._shift = data, _Facts(data), 0
-        return self._facts, 0
-
-    def closing(self, data: str, at: int) -> int | None:
-        """Index in `data` of the "]" closing the "[" at `at`, or None."""
-        facts, shift = self.facts(data)
-        close = facts.close.get(at - shift)
-        if close is not None and data[close + shift : close + shift + 1] != "]":
-            self._data, self._facts, self._shift = data, _Facts(data), 0  # never seen; be safe
-            close = self._facts.close.get(at)
-        return None if close is None else close + self._shift
-
-    def matched(self, data: str, start: int, end: int) -> None:
-        self._replaced = (data, start, end)
 
 
 class _CitationProcessor(_FactsCache, InlineProcessor):
@@ -241,6 +169,9 @@ class _CitationProcessor(_FactsCache, InlineProcessor):
             cite["prefix"] = " ".join(self._raw(cite["prefix"]).split())
             cite["suffix"] = _suffix(self._raw(cite["suffix"]))
         return cites
+
+    def _unsupported(self, raw: str, message: str) -> None:
+        self.doc.unsupported.append({"raw": self._raw(raw), "message": message})
 
     def _placeholder(self, cites: list[dict], raw: str) -> etree.Element:
         number = len(self.doc.clusters)
@@ -282,12 +213,21 @@ class BracketedCitationProcessor(_CitationProcessor):
         last_part = facts.semi.get(start - shift, start - shift) + 1
         if not facts.has_key(last_part, end - shift):
             return None, None, None
+        # "[see [@a; @b]]": a "[" before the first key means these brackets are text around a cluster
+        first = facts.first_key(start - shift)
+        if first is not None and facts.opens_between(start - shift + 1, first):
+            return None, None, None
         # "@key [p. 33]" is a narrative citation with a locator: the narrative processor takes it.
         if _after_key(data, start):
+            return None, None, None
+        if data[start - 1 : start] == "^":
+            self._unsupported(data[start - 1 : end + 1], INLINE_NOTE)
             return None, None, None
         cites = self._cites(data[start + 1 : end])
         if cites is None:
             return None, None, None
+        if data[end + 1 : end + 2] == "{":
+            self._unsupported(data[start : data.find("}", end) + 1 or end + 2], SPAN_ATTRIBUTES)
         self.matched(data, start, end + 1)
         return self._placeholder(cites, self._raw(data[start : end + 1])), start, end + 1
 
@@ -333,47 +273,6 @@ class NarrativeCitationProcessor(_CitationProcessor):
         return self._placeholder(cites, self._raw(data[start:end])), start, end
 
 
-class _LinearBrackets(_FactsCache):
-    """Python-Markdown's link and reference processors, with the bracket matching of ``getText``
-    looked up instead of rescanning to the end of the text for every "[" (the same quadratic scan
-    as ours was: 20,000 "[" on a line took minutes). Same results, so links are unchanged."""
-
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        close = self.closing(data, index - 1)  # data[index - 1] is the "["
-        if close is None:
-            return data[index:], len(data), False
-        return data[index:close], close + 1, True
-
-    def handleMatch(self, m: re.Match, data: str):
-        node, start, end = super().handleMatch(m, data)
-        if node is not None and start is not None:
-            self.matched(data, start, end)
-        return node, start, end
-
-
-#: Python-Markdown's processors that call getText: registry name → (class, priority).
-_LINK_PROCESSORS = {
-    "reference": (inlinepatterns.ReferenceInlineProcessor, 170),
-    "link": (inlinepatterns.LinkInlineProcessor, 160),
-    "image_link": (inlinepatterns.ImageInlineProcessor, 150),
-    "image_reference": (inlinepatterns.ImageReferenceInlineProcessor, 140),
-    "short_reference": (inlinepatterns.ShortReferenceInlineProcessor, 130),
-    "short_image_ref": (inlinepatterns.ShortImageReferenceInlineProcessor, 125),
-}
-
-
-def _linear_links(md) -> None:
-    """Swap each of Python-Markdown's link processors for a :class:`_LinearBrackets` twin."""
-    for name, (base, priority) in _LINK_PROCESSORS.items():
-        if name not in md.inlinePatterns:
-            continue
-        old = md.inlinePatterns[name]
-        if type(old) is not base:  # another extension replaced it: leave it alone
-            continue
-        twin = type(f"Linear{base.__name__}", (_LinearBrackets, base), {})
-        md.inlinePatterns.register(twin(old.pattern, md), name, priority)
-
-
 class RefsMarkerPreprocessor(Preprocessor):
     """``::: {#refs}`` / ``:::`` → a marker where the reference list goes."""
 
@@ -393,19 +292,33 @@ class ClustersPostprocessor(Postprocessor):
         self.doc = doc
 
     def run(self, text: str) -> str:
-        if not self.doc.clusters:
-            if isinstance(getattr(self.md, "Meta", None), dict):
-                self.md.Meta.pop(META_KEY, None)  # from an earlier document of this Markdown instance
-            return text
-        # Number the clusters in document order (the processors met them pattern by pattern),
-        # which is what numeric styles number by.
-        order: dict[str, str] = {}
-        for match in _CLUSTER_ATTR_RE.finditer(text):
-            order.setdefault(match.group(2), str(len(order)))
-        text = _CLUSTER_ATTR_RE.sub(lambda m: f'{m.group(1)}{order[m.group(2)]}"', text)
-        clusters = [self.doc.clusters[int(old)] for old in order]
         if not isinstance(getattr(self.md, "Meta", None), dict):
             self.md.Meta = {}
+        self.md.Meta.pop(UNSUPPORTED_KEY, None)  # from an earlier document of this Markdown instance
+        if self.doc.unsupported:
+            self.md.Meta[UNSUPPORTED_KEY] = [json.dumps(self.doc.unsupported, ensure_ascii=False)]
+        if not self.doc.clusters:
+            self.md.Meta.pop(META_KEY, None)
+            return text
+        # Number the clusters in document order (the processors met them pattern by pattern),
+        # which is what numeric styles number by; as in pandoc, a footnote's citations come where
+        # its reference is in the text, not at the end where Python-Markdown puts the notes.
+        notes_at = text.find('<div class="footnote">')
+        refs = {m.group(1): m.start() for m in _FOOTNOTE_REF_RE.finditer(text)}
+        notes = [(m.start(), m.group(1)) for m in _FOOTNOTE_RE.finditer(text)] if notes_at >= 0 else []
+        starts = [start for start, _ in notes]
+        found = []
+        for match in _CLUSTER_ATTR_RE.finditer(text):
+            at = match.start()
+            i = bisect.bisect_left(starts, at)
+            note = notes[i - 1][1] if i else None
+            where = (refs[note], 1, at) if notes_at >= 0 and at > notes_at and note in refs else (at, 0, at)
+            found.append((where, match.group(2)))
+        order: dict[str, str] = {}
+        for _, old in sorted(found):
+            order.setdefault(old, str(len(order)))
+        text = _CLUSTER_ATTR_RE.sub(lambda m: f'{m.group(1)}{order[m.group(2)]}"', text)
+        clusters = [self.doc.clusters[int(old)] for old in order]
         self.md.Meta[META_KEY] = [json.dumps(clusters, ensure_ascii=False)]
         return text
 
@@ -417,6 +330,8 @@ class CitationExtension(Extension):
     def extendMarkdown(self, md) -> None:
         doc = _Document()
         md.registerExtension(doc)  # md.reset() calls doc.reset()
+        if "@" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("@")  # pandoc: "\@key" is the text "@key", not a citation
         _linear_links(md)
         # After code spans (190) and escapes (180), before footnote refs (175), links (160), emphasis.
         md.inlinePatterns.register(BracketedCitationProcessor(r"\[", md, doc), "citation", 174)
@@ -433,7 +348,8 @@ def makeExtension(**kwargs):
 
 
 def clusters_from_meta(value) -> list[dict]:
-    """The clusters stored by :class:`ClustersPostprocessor`, from Pelican metadata."""
+    """The clusters (or, from UNSUPPORTED_KEY, the unsupported constructs) stored by
+    :class:`ClustersPostprocessor`, from Pelican metadata."""
     if not value:
         return []
     if isinstance(value, list):

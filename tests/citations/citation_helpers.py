@@ -11,7 +11,7 @@ import markdown
 from citations import core
 from citations.engine import Engine
 from citations.settings import STYLES_DIR, Config
-from citations.syntax import META_KEY, CitationExtension, clusters_from_meta
+from citations.syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -37,6 +37,7 @@ def run_pipeline(tmp_path: Path, doc: str, bib=SEED_BIB, style="harvard-cite-the
         html,
         clusters_from_meta(meta.get(META_KEY)),
         style=(meta.get("citation-style") or [None])[0],
+        unsupported=clusters_from_meta(meta.get(UNSUPPORTED_KEY)),
     )
     (result,) = core.process([document], config, Engine(tmp_path / "cache"))
     return result, source

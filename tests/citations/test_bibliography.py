@@ -111,3 +111,32 @@ def test_article_entries_override_with_warning(tmp_path):
     merged, problems = bib.overlay(load(SEED_BIB), load(own))
     assert merged.get("belavy2017").item["title"] == "Local copy"
     assert "overrides the entry in" in problems[0].message and "back-pain-running.bib" in problems[0].message
+
+
+def test_an_unparseable_bib_entry_is_left_out_alone_and_the_rest_resolves(tmp_path):
+    good = "@article{{{key},\n  author = {{Able, Ann}},\n  title = {{Good}},\n  year = {{2020}}\n}}\n\n"
+    broken = "@article{broken,\n  title = {Two {unclosed},\n  year = {2021}\n}\n\n"
+    nocomma = "@article{nocomma\n  title = {Two},\n  year = {2021}\n}\n\n"
+    path = tmp_path / "refs.bib"
+    path.write_text(good.format(key="a") + broken + good.format(key="b") + nocomma + good.format(key="c"))
+    loader = bib.Loader(tmp_path / "cache")
+    result = loader.load_many([path])
+    assert sorted(result.entries) == ["a", "b", "c"]
+    assert [(p.line, p.message.split(" (")[0]) for p in result.problems] == [
+        (7, "cannot parse bibliography entry 'broken'"),
+        (18, "cannot parse bibliography entry 'nocomma'"),
+    ]
+    source = loader.sources[str(path.resolve())]  # what pandoc's citeproc will read
+    assert "broken" not in source.text and "nocomma" not in source.text
+    assert source.text.count("\n") == path.read_text().count("\n")  # lines keep their numbers
+    again = bib.Loader(tmp_path / "cache").load_many([path])  # from the cache: the same problems
+    assert [p.message for p in again.problems] == [p.message for p in result.problems]
+
+
+def test_better_bibtex_csl_yaml_has_its_year(tmp_path):
+    path = tmp_path / "zotero.yaml"
+    path.write_text(
+        "---\nreferences:\n- id: doe\n  author: {family: Doe}\n  issued:\n  - {year: 2021}\n...\n"
+    )
+    result = load(path)
+    assert list(result.entries) == ["doe"] and result.problems == []

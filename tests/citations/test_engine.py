@@ -8,7 +8,7 @@ import pytest
 from citation_helpers import SEED_JSON
 
 from citations import pandoc
-from citations.engine import Engine, Job, build_payload
+from citations.engine import Engine, Job, Source, build_payload
 from citations.settings import STYLES_DIR
 
 ITEMS = {item["id"]: item for item in json.loads(SEED_JSON.read_text(encoding="utf-8"))}
@@ -22,12 +22,16 @@ def cite(key, mode="NormalCitation", prefix="", suffix=""):
 def job(style=HARVARD, items=None, clusters=None) -> Job:
     clusters = clusters or [[cite("hartvigsen2018")], [cite("maselli2020", prefix="see", suffix=", p. 343")]]
     keys = sorted({c["id"] for cluster in clusters for c in cluster})
-    return Job(style, "en-GB", items or [ITEMS[k] for k in keys], clusters)
+    items = items or [ITEMS[k] for k in keys]
+    source = Source("refs.json", "csljson", json.dumps(items))  # a CSL-JSON file with these entries
+    return Job(style, "en-GB", [(source, item["id"]) for item in items], clusters)
 
 
 @pytest.fixture
 def starts(monkeypatch):
-    """Counts pandoc processes (the engine's only way to run pandoc is pandoc.run)."""
+    """Counts pandoc processes (the engine's only way to run pandoc is pandoc.run), after the one
+    that reads pandoc's abbreviations list (once per Python process)."""
+    pandoc.abbreviations(pandoc.find_pandoc())
     calls = []
     real = pandoc.run
     monkeypatch.setattr(pandoc, "run", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -76,15 +80,13 @@ def test_style_file_content_is_in_the_key(tmp_path):
     assert Engine(tmp_path).key(job(style=str(style))) != key
 
 
-def test_same_key_different_items_in_one_batch():
-    # two articles with their own versions of an entry go to different layers of the payload
+def test_same_key_different_items_in_one_batch(tmp_path):
+    # two articles with their own versions of an entry: two files in the payload
     a = dict(ITEMS["belavy2017"], title="Version A")
     b = dict(ITEMS["belavy2017"], title="Version B")
     clusters = [[cite("belavy2017")]]
-    payload = json.loads(
-        build_payload([job(items=[a], clusters=clusters), job(items=[b], clusters=clusters)])
-    )
-    assert len(payload["layers"]) == 2
+    text, _ = build_payload([job(items=[a], clusters=clusters), job(items=[b], clusters=clusters)], tmp_path)
+    assert len(json.loads(text)["files"]) == 2
     results = Engine(None).format([job(items=[a], clusters=clusters), job(items=[b], clusters=clusters)])
     assert "Version A" in results[0].entries[0][1] and "Version B" in results[1].entries[0][1]
 
