@@ -27,6 +27,7 @@ _VIMEO_HOSTS = ("vimeo.com", "www.vimeo.com", "player.vimeo.com")
 _SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:|^\s*//", re.I)
 _NONE = re.compile(r"^none\b\s*[:,(—–-]?\s*(?P<reason>.*?)\)?\s*$", re.I)
 _PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as <track srclang> needs
 
 
 @dataclass
@@ -152,7 +153,18 @@ def parse(spec: str, content: Path) -> Video:
             "(e.g. images/NAME.jpg), not an address: a poster from another site would tell it who visits"
         )
     else:  # for the images plugin, which makes its copies: a path from the content folder
+        prel, _preal, pwrong = _inside(video.poster, content)
+        if pwrong:  # said here, at the marker's line (the images plugin cannot tell the line)
+            video.problems.append(
+                f"the poster picture '{prel}' {pwrong}; put it in content/images/ and write "
+                "'| poster: images/NAME.jpg' (the path from the content folder)"
+            )
         video.poster = "{static}/" + _PREFIX.sub("", video.poster).lstrip("/")
+    if video.lang and not _LANG.match(video.lang):
+        video.problems.append(
+            f"'lang: {video.lang[:30]}' is not a language code; write the captions' language as a code, "
+            "e.g. 'lang: en' (English) or 'lang: cy' (Welsh)"
+        )
     if _SCHEME.match(source):
         _remote(source.strip(), video)
         if "captions" in options:

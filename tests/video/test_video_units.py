@@ -15,6 +15,8 @@ def content(tmp_path: Path) -> Path:
     (tmp_path / "videos").mkdir()
     (tmp_path / "videos" / "bridge.mp4").write_bytes(b"\0\0\0\x18ftypmp42")
     (tmp_path / "videos" / "bridge.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "p.jpg").write_bytes(b"\xff\xd8\xff")
     return tmp_path.resolve()
 
 
@@ -106,6 +108,22 @@ def test_a_file_with_captions_and_one_with_a_reason_for_none(content):
         (
             "https://www.youtube.com/watch?v=short | poster: images/p.jpg | title: A",
             "cannot find the video's id",
+        ),
+        (  # a typo in the poster's name: said at the marker's line, not as four lines without one
+            "videos/bridge.mp4 | poster: images/P.jpg | captions: none (no speech) | title: A",
+            "the poster picture 'images/P.jpg' does not exist",
+        ),
+        (
+            "https://youtu.be/aqz-KE-bpKQ | poster: ../../outside/p.png | title: A",
+            "the poster picture '../../outside/p.png' is outside the content folder",
+        ),
+        (  # <track srclang> must be a language code, else the captions' language is unknown
+            "videos/bridge.mp4 | poster: images/p.jpg | captions: none (no talk) | title: A | lang: English",
+            "'lang: English' is not a language code",
+        ),
+        (
+            'videos/bridge.mp4 | poster: images/p.jpg | captions: videos/bridge.vtt | title: A | lang: en" x',
+            "is not a language code",
         ),
     ],
 )
