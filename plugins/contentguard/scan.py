@@ -156,9 +156,26 @@ def scan(
     return sorted(findings, key=lambda f: (str(f.path), f.line or 0))
 
 
+#: Characters a {static} link cannot carry to the file: Pelican reads the link as written in the HTML
+#: (`&` is `&amp;` there, `#` starts a fragment, `?` a query) and decodes only %20.
+_UNLINKABLE = re.compile(r'[&#?"<>]')
+
+
+def _unlinkable(name: str) -> str | None:
+    if not (found := _UNLINKABLE.search(name)):
+        return None
+    better = re.sub(r"\s+", " ", _UNLINKABLE.sub(" ", name.replace("&", "and"))).strip()
+    return (
+        f"the file name has '{found.group(0)}', which a link to the file cannot carry (the page would point "
+        f"at a file that does not exist); rename the file, e.g. '{better}', and change its links"
+    )
+
+
 def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits: Limits) -> list[Finding]:
     rel = os.path.relpath(path, root)
     is_static = any(within(rel, folder) for folder in static)
+    if is_static and (problem := _unlinkable(path.name)):
+        return [Finding(path, None, problem)]
     suffix = path.suffix.lower()
     limit, setting = (
         (limits.static_bytes, "CONTENT_MAX_STATIC_BYTES")
