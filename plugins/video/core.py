@@ -22,6 +22,7 @@ EXAMPLE = (
 FRAME_SOURCES = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
+_VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")  # an unlisted video's key
 _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com")
 _VIMEO_HOSTS = ("vimeo.com", "www.vimeo.com", "player.vimeo.com")
 _SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:|^\s*//", re.I)
@@ -111,15 +112,22 @@ def _remote(url: str, video: Video) -> None:
         video.link = f"https://www.youtube.com/watch?v={vid}"
     elif host in _VIMEO_HOSTS:
         path = parts.path.strip("/").split("/")
+        # an unlisted video plays only with its hash: vimeo.com/NUMBER/HASH or .../video/NUMBER?h=HASH
+        secret = (parse_qs(parts.query).get("h") or [""])[0]
+        if len(path) >= 2 and _VIMEO_ID.match(path[-2]) and _VIMEO_HASH.match(path[-1]):
+            path, secret = path[:-1], path[-1]
         vid = path[-1] if path else ""
-        if not _VIMEO_ID.match(vid):
+        if not _VIMEO_ID.match(vid) or (secret and not _VIMEO_HASH.match(secret)):
             video.problems.append(
-                f"cannot find the video's number in '{url[:80]}'; write https://vimeo.com/NUMBER"
+                f"cannot find the video's number in '{url[:80]}'; write https://vimeo.com/NUMBER "
+                "(an unlisted video: https://vimeo.com/NUMBER/HASH, as Vimeo's Share button gives it)"
             )
             return
         video.kind, video.provider = "vimeo", "Vimeo"
-        video.embed = f"https://player.vimeo.com/video/{vid}?dnt=1&autoplay=1"
-        video.link = f"https://vimeo.com/{vid}"
+        video.embed = f"https://player.vimeo.com/video/{vid}?dnt=1&autoplay=1" + (
+            f"&h={secret}" if secret else ""
+        )
+        video.link = f"https://vimeo.com/{vid}" + (f"/{secret}" if secret else "")
     else:
         video.problems.append(
             f"videos from '{host or url[:40]}' cannot be shown: only YouTube and Vimeo (played from "

@@ -43,6 +43,16 @@ def content(tmp_path: Path) -> Path:
             "player.vimeo.com/video/76979871?dnt=1&autoplay=1",
             "vimeo.com/76979871",
         ),
+        (  # unlisted: without its hash the player says the video does not exist
+            "https://vimeo.com/76979871/8272103f6e",
+            "player.vimeo.com/video/76979871?dnt=1&autoplay=1&h=8272103f6e",
+            "vimeo.com/76979871/8272103f6e",
+        ),
+        (
+            "https://player.vimeo.com/video/76979871?h=8272103f6e&badge=0",
+            "player.vimeo.com/video/76979871?dnt=1&autoplay=1&h=8272103f6e",
+            "vimeo.com/76979871/8272103f6e",
+        ),
     ],
 )
 def test_youtube_and_vimeo_play_from_the_privacy_hosts_only(content, url, embed, link):
@@ -108,6 +118,10 @@ def test_a_file_with_captions_and_one_with_a_reason_for_none(content):
         (
             "https://www.youtube.com/watch?v=short | poster: images/p.jpg | title: A",
             "cannot find the video's id",
+        ),
+        (
+            'https://vimeo.com/76979871?h="><script> | poster: images/p.jpg | title: A',
+            "cannot find the video's number",
         ),
         (  # a typo in the poster's name: said at the marker's line, not as four lines without one
             "videos/bridge.mp4 | poster: images/P.jpg | captions: none (no speech) | title: A",
