@@ -228,6 +228,23 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
     ]
 
 
+def _moov(data: bytes) -> bytes:
+    """An MP4's top-level `moov` box (its tracks' descriptions, where the codec is named), or b""."""
+    at = 0
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        if size == 1 and at + 16 <= len(data):
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        elif size == 0:
+            size = len(data) - at
+        if size < 8:
+            return b""
+        if kind == b"moov":
+            return data[at : at + size]
+        at += size
+    return b""
+
+
 def _media_problems(suffix: str, data: bytes) -> list[tuple[int | None, str]]:
     """A video that is not one, a phone video that records where it was made, captions that are not
     WebVTT text: each published as it is, so each is checked here."""
@@ -239,6 +256,15 @@ def _media_problems(suffix: str, data: bytes) -> list[tuple[int | None, str]]:
         return check_text(data, markdown=False, max_nesting=0)
     if suffix == ".mp4" and data[4:8] != b"ftyp":
         kind = "MP4"
+    elif suffix == ".mp4" and any(codec in _moov(data) for codec in (b"hvc1", b"hev1")):
+        return [
+            (
+                None,
+                "an HEVC (H.265) video, which Firefox and Chrome on many computers cannot play (the visitor "
+                "sees only the poster); export it again as H.264 (ffmpeg -i in.mp4 -c:v libx264 -c:a aac "
+                "out.mp4; on an iPhone: Settings, Camera, Formats, Most Compatible) or as .webm",
+            )
+        ]
     elif suffix == ".webm" and not data.startswith(b"\x1a\x45\xdf\xa3"):
         kind = "WebM"
     else:
