@@ -88,7 +88,7 @@ def _content_init(content) -> None:
                 name=card.name,
                 photos=[{"src": static_link(p.src), "alt": p.alt} for p in card.photos],
                 video_html=Markup(video),
-                steps=card.steps,
+                steps=[Markup(core.inline(step)) for step in card.steps],
                 dosage=[(label, card.dosage[key]) for key, label in core.DOSAGE if key in card.dosage],
                 feel_html=Markup(core.inline(card.feel)) if card.feel else "",
                 stop_html=Markup(core.inline(card.stop)),

@@ -66,6 +66,7 @@ def parse(lines: list[str], first_line: int) -> tuple[Exercise, list[tuple[int, 
                     )
                 )
             card.steps.append(step.group("text").strip())
+            problems += [(number, m) for m in link_problems(card.steps[-1])]
             if TODO_RE.search(text):
                 card.todos.append((number, f"step {expected}"))
             continue

@@ -56,3 +56,8 @@ def test_mistakes_name_their_line():
     assert "not an address" in said[7]
     at_start = " ".join(m for ln, m in problems if ln == 1)
     assert "no name" in at_start and "when to stop" in at_start
+
+
+def test_a_link_in_a_step_is_checked_like_one_in_stop():
+    _card, problems = core.parse(["name: A", "steps:", "1. Read [this](data:text/html,x).", "stop: S."], 1)
+    assert [(line, "is not allowed in an exercise card" in m) for line, m in problems] == [(4, True)]

@@ -32,7 +32,8 @@ def test_an_apostrophe_in_a_photo_name_works_in_a_card_and_as_a_poster(box):
     card = (
         "```exercise\nname: Calf raise\nphoto: images/Sam's calf.png | Sam rising onto his toes\n"
         "video: https://youtu.be/aqz-KE-bpKQ | poster: images/Sam's calf.png | title: Calf raise\n"
-        "steps:\n1. Rise onto your toes.\nstop: Stop if it hurts.\n```\n"
+        "steps:\n1. Rise onto your toes.\n2. Lower slowly (see [the warning signs](#warning-signs)).\n"
+        "3. Not [this](javascript:alert(1)) <b>bold</b>.\nstop: Stop if it hurts.\n```\n"
     )
     box.article(HEADER + "Text.\n\n" + card)
     result = box.accepts()
@@ -43,3 +44,7 @@ def test_an_apostrophe_in_a_photo_name_works_in_a_card_and_as_a_poster(box):
     facade_img = soup.select_one(".video__facade img")
     assert card_img["src"].endswith(".png") and "Sam" in card_img["src"] and "{static}" not in card_img["src"]
     assert "Sam" in facade_img["src"] and "{static}" not in facade_img["src"]
+    # a link in a step is a link, as in 'feel' and 'stop' (it was shown as '[the warning signs](#...)')
+    steps = soup.select(".exercise-card__steps li")
+    assert [a["href"] for a in steps[1].find_all("a")] == ["#warning-signs"], steps[1]
+    assert "[the warning signs]" not in steps[1].get_text() and not steps[2].find_all(["a", "b"])
