@@ -78,8 +78,7 @@ def _content_init(content) -> None:
             diagnostics.error(
                 content.source_path,
                 marker.line,
-                f"'{marker.spec[:60]}' looks like a video marker but is not one: put it on a line of its own "
-                f"as {core.EXAMPLE}",
+                core.malformed(marker.spec),
                 check=CHECK,
             )
             return ""

@@ -136,6 +136,16 @@ def _remote(url: str, video: Video) -> None:
         )
 
 
+def malformed(text: str) -> str:
+    """What is wrong with a line that looks like a video marker but is not one (`text` as written)."""
+    if re.match(r"^\[\[\s*video\s*:.*\]\]$", text.strip(), re.I | re.S):
+        return (
+            f"'{text[:60]}': a video marker cannot hold '[' or ']' (the marker ends at the first ']]'); "
+            "write the title with round brackets, e.g. 'title: Calf raise (part 1)'"
+        )
+    return f"'{text[:60]}' looks like a video marker but is not one: put it on a line of its own as {EXAMPLE}"
+
+
 def parse(spec: str, content: Path) -> Video:
     """The video `spec` (the marker's text after `video:`) describes; `video.problems` says what is wrong."""
     source, options, problems = _parts(spec)

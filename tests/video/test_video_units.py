@@ -158,3 +158,11 @@ def test_markers_are_found_on_their_own_line_and_not_in_code():
     ]
     found = [(i, m.spec, m.malformed) for i, m in scan(lines)]
     assert found == [(1, "x.mp4 | title: A", False), (5, "Say [[video: z]] here", True)]
+
+
+def test_a_marker_with_brackets_in_its_title_says_so():
+    """It said 'put it on a line of its own', and it was on a line of its own."""
+    line = "[[video: https://youtu.be/aqz-KE-bpKQ | poster: images/p.jpg | title: Calf raise [part 1]]]"
+    ((_index, marker),) = scan([line])
+    assert marker.malformed and "cannot hold '[' or ']'" in core.malformed(marker.spec)
+    assert "on a line of its own" in core.malformed("Watch [[video: videos/x.mp4]] now")
