@@ -165,6 +165,7 @@ def _unlinkable(name: str) -> str | None:
     if not (found := _UNLINKABLE.search(name)):
         return None
     better = re.sub(r"\s+", " ", _UNLINKABLE.sub(" ", name.replace("&", "and"))).strip()
+    better = re.sub(r" (\.[^.]*)$", r"\1", better)  # 'my clip .webm' -> 'my clip.webm'
     return (
         f"the file name has '{found.group(0)}', which a link to the file cannot carry (the page would point "
         f"at a file that does not exist); rename the file, e.g. '{better}', and change its links"
