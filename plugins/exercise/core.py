@@ -193,7 +193,10 @@ def howto(card: Exercise) -> dict:
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": card.name,
-        "step": [{"@type": "HowToStep", "position": i, "text": s} for i, s in enumerate(card.steps, 1)],
+        "step": [
+            {"@type": "HowToStep", "position": i, "text": _LINK_RE.sub(r"\1", s)}  # a link's words only
+            for i, s in enumerate(card.steps, 1)
+        ],
     }
     if card.dosage.get("frequency"):
         data["description"] = f"How often: {card.dosage['frequency']}"

@@ -61,3 +61,5 @@ def test_mistakes_name_their_line():
 def test_a_link_in_a_step_is_checked_like_one_in_stop():
     _card, problems = core.parse(["name: A", "steps:", "1. Read [this](data:text/html,x).", "stop: S."], 1)
     assert [(line, "is not allowed in an exercise card" in m) for line, m in problems] == [(4, True)]
+    card, _ = core.parse(["name: A", "steps:", "1. Read [the signs](#signs) first.", "stop: S."], 1)
+    assert core.howto(card)["step"][0]["text"] == "Read the signs first."  # structured data: the words
