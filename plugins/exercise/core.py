@@ -80,14 +80,16 @@ def parse(lines: list[str], first_line: int) -> tuple[Exercise, list[tuple[int, 
                 if match
                 else f"'{text[:50]}' is not a field"
             )
+            follows = not match and offset > 1 and lines[offset - 2].strip()
             problems.append(
                 (
                     number,
                     f"{what}; write one field per line as 'name: value' ({', '.join(FIELDS)}), "
-                    "the steps as numbered lines after 'steps:'",
+                    "the steps as numbered lines after 'steps:'"
+                    + ("; if it goes on from the line above, join the two lines" if follows else ""),
                 )
             )
-            in_steps = False
+            in_steps = in_steps and not match  # a wrapped step: the next numbered lines are still steps
             continue
         value = match.group("value").strip()
         in_steps = key == "steps"

@@ -89,3 +89,11 @@ def test_a_card_inside_a_note_or_a_list_item_is_a_card_not_code():
     assert "<code>" not in html and html.index("admonition") < html.index("exercise:card")
     code = "\n".join(["Text.", "", *("        " + line.strip() for line in card)])
     assert "exercise:card" not in markdown.Markdown(extensions=[ExerciseExtension()]).convert(code)
+
+
+def test_a_wrapped_step_is_one_error_that_says_join_the_lines():
+    """A writer who wraps lines in the editor: one error, not one more for every later step."""
+    lines = ["name: Bridge", "steps:", "1. Lie on your back and lift your", "hips.", "2. Lower.", "stop: S."]
+    card, problems = core.parse(lines, 1)
+    assert [(line, "join the two lines" in m) for line, m in problems] == [(5, True)]
+    assert card.steps == ["Lie on your back and lift your", "Lower."]
