@@ -156,9 +156,27 @@ def scan(
     return sorted(findings, key=lambda f: (str(f.path), f.line or 0))
 
 
+#: Characters a {static} link cannot carry to the file: Pelican reads the link as written in the HTML
+#: (`&` is `&amp;` there, `#` starts a fragment, `?` a query) and decodes only %20.
+_UNLINKABLE = re.compile(r'[&#?"<>]')
+
+
+def _unlinkable(name: str) -> str | None:
+    if not (found := _UNLINKABLE.search(name)):
+        return None
+    better = re.sub(r"\s+", " ", _UNLINKABLE.sub(" ", name.replace("&", "and"))).strip()
+    better = re.sub(r" (\.[^.]*)$", r"\1", better)  # 'my clip .webm' -> 'my clip.webm'
+    return (
+        f"the file name has '{found.group(0)}', which a link to the file cannot carry (the page would point "
+        f"at a file that does not exist); rename the file, e.g. '{better}', and change its links"
+    )
+
+
 def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits: Limits) -> list[Finding]:
     rel = os.path.relpath(path, root)
     is_static = any(within(rel, folder) for folder in static)
+    if is_static and (problem := _unlinkable(path.name)):
+        return [Finding(path, None, problem)]
     suffix = path.suffix.lower()
     limit, setting = (
         (limits.static_bytes, "CONTENT_MAX_STATIC_BYTES")
@@ -211,6 +229,23 @@ def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits:
     ]
 
 
+def _moov(data: bytes) -> bytes:
+    """An MP4's top-level `moov` box (its tracks' descriptions, where the codec is named), or b""."""
+    at = 0
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        if size == 1 and at + 16 <= len(data):
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        elif size == 0:
+            size = len(data) - at
+        if size < 8:
+            return b""
+        if kind == b"moov":
+            return data[at : at + size]
+        at += size
+    return b""
+
+
 def _media_problems(suffix: str, data: bytes) -> list[tuple[int | None, str]]:
     """A video that is not one, a phone video that records where it was made, captions that are not
     WebVTT text: each published as it is, so each is checked here."""
@@ -222,6 +257,15 @@ def _media_problems(suffix: str, data: bytes) -> list[tuple[int | None, str]]:
         return check_text(data, markdown=False, max_nesting=0)
     if suffix == ".mp4" and data[4:8] != b"ftyp":
         kind = "MP4"
+    elif suffix == ".mp4" and any(codec in _moov(data) for codec in (b"hvc1", b"hev1")):
+        return [
+            (
+                None,
+                "an HEVC (H.265) video, which Firefox and Chrome on many computers cannot play (the visitor "
+                "sees only the poster); export it again as H.264 (ffmpeg -i in.mp4 -c:v libx264 -c:a aac "
+                "out.mp4; on an iPhone: Settings, Camera, Formats, Most Compatible) or as .webm",
+            )
+        ]
     elif suffix == ".webm" and not data.startswith(b"\x1a\x45\xdf\xa3"):
         kind = "WebM"
     else:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import html
+
 from markupsafe import Markup
 from pelican import signals
 
@@ -41,6 +43,12 @@ def _initialized(pelican) -> None:
 def _generator_init(generator) -> None:
     if state.env is None:
         state.env = generator.env
+
+
+def static_link(src: str) -> Markup:
+    """`src` for a double-quoted attribute with `'` left as it is: Jinja would write `&#39;`, and
+    Pelican's {static} link, cut at the `#`, would name a file that does not exist."""
+    return Markup(html.escape(src, quote=False).replace('"', "&quot;"))
 
 
 def _content_init(content) -> None:
@@ -77,9 +85,9 @@ def _content_init(content) -> None:
         return str(
             macro(
                 name=card.name,
-                photos=[{"src": p.src, "alt": p.alt} for p in card.photos],
+                photos=[{"src": static_link(p.src), "alt": p.alt} for p in card.photos],
                 video_html=Markup(video),
-                steps=card.steps,
+                steps=[Markup(core.inline(step)) for step in card.steps],
                 dosage=[(label, card.dosage[key]) for key, label in core.DOSAGE if key in card.dosage],
                 feel_html=Markup(core.inline(card.feel)) if card.feel else "",
                 stop_html=Markup(core.inline(card.stop)),

@@ -66,6 +66,7 @@ def parse(lines: list[str], first_line: int) -> tuple[Exercise, list[tuple[int, 
                     )
                 )
             card.steps.append(step.group("text").strip())
+            problems += [(number, m) for m in link_problems(card.steps[-1])]
             if TODO_RE.search(text):
                 card.todos.append((number, f"step {expected}"))
             continue
@@ -79,14 +80,16 @@ def parse(lines: list[str], first_line: int) -> tuple[Exercise, list[tuple[int, 
                 if match
                 else f"'{text[:50]}' is not a field"
             )
+            follows = not match and offset > 1 and lines[offset - 2].strip()
             problems.append(
                 (
                     number,
                     f"{what}; write one field per line as 'name: value' ({', '.join(FIELDS)}), "
-                    "the steps as numbered lines after 'steps:'",
+                    "the steps as numbered lines after 'steps:'"
+                    + ("; if it goes on from the line above, join the two lines" if follows else ""),
                 )
             )
-            in_steps = False
+            in_steps = in_steps and not match  # a wrapped step: the next numbered lines are still steps
             continue
         value = match.group("value").strip()
         in_steps = key == "steps"
@@ -192,7 +195,10 @@ def howto(card: Exercise) -> dict:
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": card.name,
-        "step": [{"@type": "HowToStep", "position": i, "text": s} for i, s in enumerate(card.steps, 1)],
+        "step": [
+            {"@type": "HowToStep", "position": i, "text": _LINK_RE.sub(r"\1", s)}  # a link's words only
+            for i, s in enumerate(card.steps, 1)
+        ],
     }
     if card.dosage.get("frequency"):
         data["description"] = f"How often: {card.dosage['frequency']}"

@@ -74,8 +74,10 @@ def scan(lines: list[str]) -> list[tuple[int, int, Block]]:
     index = 0
     while index < len(lines):
         text = lines[index].rstrip()
-        if fence is None and OPEN_RE.match(text):
-            marker = OPEN_RE.match(text).group(1)
+        opening = text.lstrip(" ")
+        # in a note or a list item (indented up to 7 spaces, as video markers), else code
+        if fence is None and len(text) - len(opening) < 8 and OPEN_RE.match(opening):
+            marker = OPEN_RE.match(opening).group(1)
             end = index + 1
             while end < len(lines) and lines[end].strip() != marker:
                 end += 1
@@ -102,7 +104,8 @@ class ExercisePreprocessor(Preprocessor):
         found = scan(lines)
         out = list(lines)
         for first, last, block in reversed(found):
-            out[first : last + 1] = ["", self.md.htmlStash.store(block.placeholder()), ""]
+            indent = lines[first][: len(lines[first]) - len(lines[first].lstrip(" "))]
+            out[first : last + 1] = ["", indent + self.md.htmlStash.store(block.placeholder()), ""]
         return out
 
 

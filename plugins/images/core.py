@@ -329,7 +329,8 @@ def bad_paths(fragment: str, content_path: Path, source_path: Path) -> set[str]:
 
 def line_of_use(text: str, src: str, nth: int) -> int | None:
     """1-based line of the `nth` use (0: first) of `src` in the source `text`, else of its file name."""
-    for needle in (src, posixpath.basename(src)):
+    # as written, as a card or video marker writes it (images/x.jpg for {static}/images/x.jpg), by file name
+    for needle in (src, _LINK_PREFIX.sub("", src).lstrip("/"), posixpath.basename(src)):
         if not needle:
             continue
         # the whole path, not the tail of a longer one (images/x.jpg inside ../images/x.jpg)

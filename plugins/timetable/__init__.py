@@ -139,6 +139,8 @@ class TimetableGenerator(Generator):
                 CHECK,
             )
         self.timetable, self.zone, self.today = timetable, zone, today
+        # a build later in the day: a session that has started is past (TIMETABLE_TODAY: the day only)
+        self.now = None if settings.get("TIMETABLE_TODAY") else dt.datetime.now(zone)
         self.context["TIMETABLE_NAV"] = {
             "title": TITLE,
             "url": settings["TIMETABLE_URL"],
@@ -179,7 +181,9 @@ class TimetableGenerator(Generator):
             _write(Path(writer.output_path) / feed.url, data)
         cfg = state.booking
         ctas = {c.booking: session_cta(cfg, c.booking) for c in self.timetable.classes} if cfg else {}
-        page = schedule.view(self.timetable, self.today, settings["TIMETABLE_WEEKS"], self.zone, ctas, feeds)
+        page = schedule.view(
+            self.timetable, self.today, settings["TIMETABLE_WEEKS"], self.zone, ctas, feeds, self.now
+        )
         writer.write_file(
             settings["TIMETABLE_SAVE_AS"],
             self.get_template("timetable"),

@@ -93,8 +93,10 @@ def view(
     zone: ZoneInfo,
     ctas: dict[str, Any] | None = None,
     feeds: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> Page:
-    """The page as of `today`: `weeks` weeks from this week's Monday, each level's sessions in order."""
+    """The page as of `today`: `weeks` weeks from this week's Monday, each level's sessions in order.
+    With `now` (the build's moment), a session that has started by then is past too."""
     first = monday(today)
     last = first + dt.timedelta(days=7 * weeks - 1)
     ctas, feeds = ctas or {}, feeds or {}
@@ -108,7 +110,7 @@ def view(
                     continue
                 if day in cls.no_class:
                     status = NO_CLASS
-                elif day < today:
+                elif day < today or (now is not None and _start(cls, day, zone) <= now):
                     status = PAST
                 else:
                     status = BOOKABLE

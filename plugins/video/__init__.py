@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
 from pathlib import Path
 from urllib.parse import quote
 
+from markupsafe import Markup
 from pelican import signals
 
 import diagnostics
@@ -53,6 +55,12 @@ def _prefix(settings, content) -> str:
     return settings.get("SITEURL", "").rstrip("/") + "/"
 
 
+def static_link(src: str) -> Markup:
+    """`src` for a double-quoted attribute with `'` left as it is: Jinja would write `&#39;`, and
+    Pelican's {static} link, cut at the `#`, would name a file that does not exist."""
+    return Markup(html.escape(src, quote=False).replace('"', "&quot;"))
+
+
 def _content_init(content) -> None:
     html = getattr(content, "_content", None)
     if not isinstance(html, str) or "video:embed" not in html or not content.source_path:
@@ -69,8 +77,7 @@ def _content_init(content) -> None:
             diagnostics.error(
                 content.source_path,
                 marker.line,
-                f"'{marker.spec[:60]}' looks like a video marker but is not one: put it on a line of its own "
-                f"as {core.EXAMPLE}",
+                core.malformed(marker.spec),
                 check=CHECK,
             )
             return ""
@@ -87,7 +94,7 @@ def _content_init(content) -> None:
             macro(
                 kind=video.kind,
                 title=video.title,
-                poster=video.poster,
+                poster=static_link(video.poster),
                 src=prefix + quote(video.src) if video.src else "",
                 type=video.type,
                 captions=prefix + quote(video.captions) if video.captions else "",

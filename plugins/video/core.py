@@ -22,11 +22,13 @@ EXAMPLE = (
 FRAME_SOURCES = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
+_VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")  # an unlisted video's key
 _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "www.youtube-nocookie.com")
 _VIMEO_HOSTS = ("vimeo.com", "www.vimeo.com", "player.vimeo.com")
 _SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:|^\s*//", re.I)
 _NONE = re.compile(r"^none\b\s*[:,(—–-]?\s*(?P<reason>.*?)\)?\s*$", re.I)
 _PREFIX = re.compile(r"^[{|](static|attach|filename)[}|]")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # a BCP 47 tag, as <track srclang> needs
 
 
 @dataclass
@@ -110,21 +112,38 @@ def _remote(url: str, video: Video) -> None:
         video.link = f"https://www.youtube.com/watch?v={vid}"
     elif host in _VIMEO_HOSTS:
         path = parts.path.strip("/").split("/")
+        # an unlisted video plays only with its hash: vimeo.com/NUMBER/HASH or .../video/NUMBER?h=HASH
+        secret = (parse_qs(parts.query).get("h") or [""])[0]
+        if len(path) >= 2 and _VIMEO_ID.match(path[-2]) and _VIMEO_HASH.match(path[-1]):
+            path, secret = path[:-1], path[-1]
         vid = path[-1] if path else ""
-        if not _VIMEO_ID.match(vid):
+        if not _VIMEO_ID.match(vid) or (secret and not _VIMEO_HASH.match(secret)):
             video.problems.append(
-                f"cannot find the video's number in '{url[:80]}'; write https://vimeo.com/NUMBER"
+                f"cannot find the video's number in '{url[:80]}'; write https://vimeo.com/NUMBER "
+                "(an unlisted video: https://vimeo.com/NUMBER/HASH, as Vimeo's Share button gives it)"
             )
             return
         video.kind, video.provider = "vimeo", "Vimeo"
-        video.embed = f"https://player.vimeo.com/video/{vid}?dnt=1&autoplay=1"
-        video.link = f"https://vimeo.com/{vid}"
+        video.embed = f"https://player.vimeo.com/video/{vid}?dnt=1&autoplay=1" + (
+            f"&h={secret}" if secret else ""
+        )
+        video.link = f"https://vimeo.com/{vid}" + (f"/{secret}" if secret else "")
     else:
         video.problems.append(
             f"videos from '{host or url[:40]}' cannot be shown: only YouTube and Vimeo (played from "
             "youtube-nocookie.com or with Vimeo's do-not-track) or a video file in the content folder "
             f"({EXAMPLE})"
         )
+
+
+def malformed(text: str) -> str:
+    """What is wrong with a line that looks like a video marker but is not one (`text` as written)."""
+    if re.match(r"^\[\[\s*video\s*:.*\]\]$", text.strip(), re.I | re.S):
+        return (
+            f"'{text[:60]}': a video marker cannot hold '[' or ']' (the marker ends at the first ']]'); "
+            "write the title with round brackets, e.g. 'title: Calf raise (part 1)'"
+        )
+    return f"'{text[:60]}' looks like a video marker but is not one: put it on a line of its own as {EXAMPLE}"
 
 
 def parse(spec: str, content: Path) -> Video:
@@ -152,7 +171,18 @@ def parse(spec: str, content: Path) -> Video:
             "(e.g. images/NAME.jpg), not an address: a poster from another site would tell it who visits"
         )
     else:  # for the images plugin, which makes its copies: a path from the content folder
+        prel, _preal, pwrong = _inside(video.poster, content)
+        if pwrong:  # said here, at the marker's line (the images plugin cannot tell the line)
+            video.problems.append(
+                f"the poster picture '{prel}' {pwrong}; put it in content/images/ and write "
+                "'| poster: images/NAME.jpg' (the path from the content folder)"
+            )
         video.poster = "{static}/" + _PREFIX.sub("", video.poster).lstrip("/")
+    if video.lang and not _LANG.match(video.lang):
+        video.problems.append(
+            f"'lang: {video.lang[:30]}' is not a language code; write the captions' language as a code, "
+            "e.g. 'lang: en' (English) or 'lang: cy' (Welsh)"
+        )
     if _SCHEME.match(source):
         _remote(source.strip(), video)
         if "captions" in options:

@@ -41,6 +41,7 @@ ADMIN = Path(__file__).resolve().with_name("admin")
 MAX_BODY = 4 * 1024 * 1024  # an entry is at most CONTENT_MAX_FILE_BYTES (2 MiB) of text, JSON-escaped
 DECAP_DIST = ("node_modules", "decap-cms", "dist")
 DECAP_SERVER = ("node_modules", "decap-server", "dist", "index.js")
+HOST_GUARD = Path(__file__).resolve().with_name("host_guard.js")  # decap-server checks no Host header
 
 
 def decap_dist(project: Path) -> Path:
@@ -166,7 +167,9 @@ class Backend:
             "LOG_LEVEL": "warn",
         }
         # Started in the editor's own folder so dotenv finds no .env file to read settings from.
-        self.proc = subprocess.Popen(["node", str(script)], cwd=ADMIN, env=env, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            ["node", "--require", str(HOST_GUARD), str(script)], cwd=ADMIN, env=env, stdin=subprocess.DEVNULL
+        )
         atexit.register(self.stop)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -257,6 +257,28 @@ def test_the_local_backend_cannot_write_outside_content(editor):
     assert settings.read_bytes() == before
 
 
+def test_the_local_backend_answers_only_to_a_loopback_host(editor):
+    """DNS rebinding: a page on another site whose name resolves to 127.0.0.1 talks to decap-server as
+    its own origin (no CORS stands in the way); decap-server checks no Host, so without the site's guard
+    that page could read, rewrite and delete every file in content/."""
+    article = "articles/2025-01-31-back-pain-how-running-can-help.md"
+    body = json.dumps({"action": "getEntry", "params": {"branch": "main", "path": article}}).encode()
+
+    def ask(host: str) -> int:
+        headers = {"Content-Type": "application/json", "Host": host}
+        request = urllib.request.Request(editor.backend, body, headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    port = urlsplit(editor.backend).port
+    assert ask(f"127.0.0.1:{port}") == 200 and ask(f"localhost:{port}") == 200
+    assert ask(f"rebind.evil.example:{port}") == 403
+    assert ask("evil.example") == 403
+
+
 TIMETABLE = "content/timetable.yaml"
 BIB = """@article{smith2024knee,
   title = {Knee pain in runners},

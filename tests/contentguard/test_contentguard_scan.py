@@ -119,3 +119,24 @@ def test_text_problems_carry_their_line(tree):
     (tree / "articles" / "b.md").write_bytes(b"Title: B\n\nCaf\xe9\n")
     (tree / "references" / "bad.bib").write_bytes(b"@article{a,\n title={\x00}}\n")
     assert [(p, line) for p, line, _ in found(tree)] == [("articles/b.md", 3), ("references/bad.bib", 2)]
+
+
+def mp4(codec: bytes, mdat: bytes = b"") -> bytes:
+    """A minimal MP4: ftyp, a moov whose sample description names `codec`, then mdat."""
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+    stsd = box(b"stsd", b"\0\0\0\0\0\0\0\x01" + box(codec, b"\0" * 78))
+    moov = box(b"moov", box(b"trak", box(b"mdia", box(b"minf", box(b"stbl", stsd)))))
+    return box(b"ftyp", b"isom\0\0\x02\0isomiso2") + moov + box(b"mdat", mdat)
+
+
+def test_an_hevc_video_that_many_browsers_cannot_play_is_refused(tree):
+    """An iPhone films HEVC (H.265) by default: Firefox and Chrome without hardware decoding show only
+    the poster, so the exercise video never plays for part of the visitors."""
+    (tree / "images" / "calf.mp4").write_bytes(mp4(b"hvc1"))
+    (tree / "images" / "bridge.mp4").write_bytes(mp4(b"avc1", mdat=b"hvc1hev1" * 4))  # H.264: fine
+    problems = found(tree)
+    assert [(path, line) for path, line, _ in problems] == [("images/calf.mp4", None)], problems
+    assert "HEVC (H.265)" in problems[0][2] and "H.264" in problems[0][2]

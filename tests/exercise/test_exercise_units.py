@@ -56,3 +56,44 @@ def test_mistakes_name_their_line():
     assert "not an address" in said[7]
     at_start = " ".join(m for ln, m in problems if ln == 1)
     assert "no name" in at_start and "when to stop" in at_start
+
+
+def test_a_link_in_a_step_is_checked_like_one_in_stop():
+    _card, problems = core.parse(["name: A", "steps:", "1. Read [this](data:text/html,x).", "stop: S."], 1)
+    assert [(line, "is not allowed in an exercise card" in m) for line, m in problems] == [(4, True)]
+    card, _ = core.parse(["name: A", "steps:", "1. Read [the signs](#signs) first.", "stop: S."], 1)
+    assert core.howto(card)["step"][0]["text"] == "Read the signs first."  # structured data: the words
+
+
+def test_a_card_inside_a_note_or_a_list_item_is_a_card_not_code():
+    """Indented under `!!! note` or a list item, the card was printed as code: 'exercise name: ...'."""
+    import markdown
+
+    from exercise.syntax import PLACEHOLDER_RE, Block, ExerciseExtension
+
+    card = [
+        "    ```exercise",
+        "    name: Calf raise",
+        "    steps:",
+        "    1. Rise.",
+        "    stop: S.",
+        "    ```",
+    ]
+    text = "\n".join(["Text.", "", '!!! note "Try this"', *card, "", "1. First:", "", *card, ""])
+    html = markdown.Markdown(extensions=[ExerciseExtension(), "admonition"]).convert(text)
+    blocks = [Block.from_json(m.group(1)) for m in PLACEHOLDER_RE.finditer(html)]
+    assert [(b.line, b.lines[0].strip()) for b in blocks] == [
+        (4, "name: Calf raise"),
+        (13, "name: Calf raise"),
+    ]
+    assert "<code>" not in html and html.index("admonition") < html.index("exercise:card")
+    code = "\n".join(["Text.", "", *("        " + line.strip() for line in card)])
+    assert "exercise:card" not in markdown.Markdown(extensions=[ExerciseExtension()]).convert(code)
+
+
+def test_a_wrapped_step_is_one_error_that_says_join_the_lines():
+    """A writer who wraps lines in the editor: one error, not one more for every later step."""
+    lines = ["name: Bridge", "steps:", "1. Lie on your back and lift your", "hips.", "2. Lower.", "stop: S."]
+    card, problems = core.parse(lines, 1)
+    assert [(line, "join the two lines" in m) for line, m in problems] == [(5, True)]
+    assert card.steps == ["Lie on your back and lift your", "Lower."]

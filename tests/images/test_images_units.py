@@ -107,6 +107,9 @@ def test_each_problem_names_the_line_of_its_own_use():
     assert core.line_of_use(text, "images/a.jpg", 2) == 7
     assert core.line_of_use(text, "../images/a.jpg", 0) == 3
     assert core.line_of_use("x\n![](b.png)\n", "{static}/images/b.png", 0) == 2  # by its file name
+    card = "```exercise\nname: X\nphoto: images/brige.jpg | A bridge\n"  # an exercise card's photo
+    assert core.line_of_use(card, "{static}/images/brige.jpg", 0) == 3
+    assert core.line_of_use("x\nphoto: ../../out/pic.png | A\n", "{static}/../../out/pic.png", 0) == 2
 
 
 def png_file(path: Path, size=(64, 32), colour="red") -> Path:

@@ -77,6 +77,8 @@ def nginx(tmp_path_factory):
     (site / "theme" / "site.css").write_text("body{}")
     (site / "classes").mkdir()
     (site / "classes" / "all-classes.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (site / "videos").mkdir()
+    (site / "videos" / "bridge.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n")
     server = start_nginx(site, tmp_path_factory.mktemp("deploy-nginx"))
     yield server
     server.stop()
@@ -137,3 +139,15 @@ def test_calendar_feeds_are_served_as_calendars_with_the_same_headers(nginx):
     from sitetools.publish.files import content_type
 
     assert content_type("classes/all-classes.ics") == headers["Content-Type"]  # the s3 target agrees
+
+
+def test_video_captions_are_served_as_webvtt(nginx):
+    """nginx's mime.types has no .vtt: sent as application/octet-stream (with nosniff), Firefox loads no
+    captions, so a video's required captions would be missing for its visitors."""
+    got, headers, body = exchange(nginx, nginx.port, get("/videos/bridge.vtt"), tls=True)
+    assert got == 200 and body.startswith(b"WEBVTT")
+    assert headers["Content-Type"] == "text/vtt; charset=utf-8"
+    assert {name: headers.get(name) for name in _cdn_headers()} == _cdn_headers()
+    from sitetools.publish.files import content_type
+
+    assert content_type("videos/bridge.vtt") == headers["Content-Type"]  # the s3 target agrees

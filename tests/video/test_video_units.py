@@ -15,6 +15,8 @@ def content(tmp_path: Path) -> Path:
     (tmp_path / "videos").mkdir()
     (tmp_path / "videos" / "bridge.mp4").write_bytes(b"\0\0\0\x18ftypmp42")
     (tmp_path / "videos" / "bridge.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "p.jpg").write_bytes(b"\xff\xd8\xff")
     return tmp_path.resolve()
 
 
@@ -40,6 +42,16 @@ def content(tmp_path: Path) -> Path:
             "https://vimeo.com/76979871",
             "player.vimeo.com/video/76979871?dnt=1&autoplay=1",
             "vimeo.com/76979871",
+        ),
+        (  # unlisted: without its hash the player says the video does not exist
+            "https://vimeo.com/76979871/8272103f6e",
+            "player.vimeo.com/video/76979871?dnt=1&autoplay=1&h=8272103f6e",
+            "vimeo.com/76979871/8272103f6e",
+        ),
+        (
+            "https://player.vimeo.com/video/76979871?h=8272103f6e&badge=0",
+            "player.vimeo.com/video/76979871?dnt=1&autoplay=1&h=8272103f6e",
+            "vimeo.com/76979871/8272103f6e",
         ),
     ],
 )
@@ -107,6 +119,26 @@ def test_a_file_with_captions_and_one_with_a_reason_for_none(content):
             "https://www.youtube.com/watch?v=short | poster: images/p.jpg | title: A",
             "cannot find the video's id",
         ),
+        (
+            'https://vimeo.com/76979871?h="><script> | poster: images/p.jpg | title: A',
+            "cannot find the video's number",
+        ),
+        (  # a typo in the poster's name: said at the marker's line, not as four lines without one
+            "videos/bridge.mp4 | poster: images/P.jpg | captions: none (no speech) | title: A",
+            "the poster picture 'images/P.jpg' does not exist",
+        ),
+        (
+            "https://youtu.be/aqz-KE-bpKQ | poster: ../../outside/p.png | title: A",
+            "the poster picture '../../outside/p.png' is outside the content folder",
+        ),
+        (  # <track srclang> must be a language code, else the captions' language is unknown
+            "videos/bridge.mp4 | poster: images/p.jpg | captions: none (no talk) | title: A | lang: English",
+            "'lang: English' is not a language code",
+        ),
+        (
+            'videos/bridge.mp4 | poster: images/p.jpg | captions: videos/bridge.vtt | title: A | lang: en" x',
+            "is not a language code",
+        ),
     ],
 )
 def test_each_mistake_is_named(content, spec, says):
@@ -126,3 +158,11 @@ def test_markers_are_found_on_their_own_line_and_not_in_code():
     ]
     found = [(i, m.spec, m.malformed) for i, m in scan(lines)]
     assert found == [(1, "x.mp4 | title: A", False), (5, "Say [[video: z]] here", True)]
+
+
+def test_a_marker_with_brackets_in_its_title_says_so():
+    """It said 'put it on a line of its own', and it was on a line of its own."""
+    line = "[[video: https://youtu.be/aqz-KE-bpKQ | poster: images/p.jpg | title: Calf raise [part 1]]]"
+    ((_index, marker),) = scan([line])
+    assert marker.malformed and "cannot hold '[' or ']'" in core.malformed(marker.spec)
+    assert "on a line of its own" in core.malformed("Watch [[video: videos/x.mp4]] now")
