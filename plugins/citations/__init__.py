@@ -5,14 +5,20 @@ Pelican glue only; the work is in ``syntax`` (Markdown extension), ``bibliograph
 Settings and their defaults: see ``citations.settings``.
 
 Templates get ``article.citations`` (and ``page.citations``): one dict per reference-list entry,
-in list order, with ``key``, ``html`` (the formatted entry), ``text`` (plain), ``doi``, ``pmid``,
-``url``, ``title`` and ``type`` (for JSON-LD ``citation``).
+in list order, with ``key``, ``html`` (the entry as the style formatted it), ``text`` (plain),
+``doi``, ``pmid``, ``url``, ``title`` and ``type`` (for JSON-LD ``citation``).
+
+The markup is the theme's: components/citation/ (one in-text citation and its preview) and
+components/references/ (the reference list), rendered with the data ``render`` computes.
 """
 
 from __future__ import annotations
 
+import jinja2
 from pelican import signals
 
+import diagnostics
+import pipeline
 from pelican_content import all_contents, forget_memoized
 
 from . import core, render, settings
@@ -22,13 +28,12 @@ from .syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_
 __all__ = ["CitationExtension", "CitationsConfigError", "register"]
 
 
-#: The theme's component for one in-text citation and its preview (render.citation_ref is its twin).
-COMPONENT = "components/citation.html"
-_theme: dict = {}
+#: Per build: the theme's Jinja environment (the components render citations and the reference list).
+state = pipeline.BuildState(env=None)
 
 
 def initialized(pelican) -> None:
-    _theme.clear()
+    state.reset()
     settings.read(pelican.settings)  # raises CitationsConfigError on a bad setting
     markdown = pelican.settings.setdefault("MARKDOWN", {})
     extensions = markdown.setdefault("extensions", [])
@@ -37,16 +42,25 @@ def initialized(pelican) -> None:
 
 
 def generator_init(generator) -> None:
-    _theme.setdefault("env", generator.env)
+    if state.env is None:
+        state.env = generator.env
 
 
-def _cite():
-    """The theme's citation macro as a function, or the plugin's own markup for a theme without it."""
-    env = _theme.get("env")
-    if env is None or COMPONENT not in env.list_templates():
-        return render.citation_ref
-    macro = env.get_template(COMPONENT).module.citation_ref
-    return lambda cite_id, key, link_html, preview: str(macro(cite_id, key, link_html, preview))
+def _templates() -> render.Templates | None:
+    """The theme's components, or None (reported) when the theme lacks one."""
+    try:
+        return render.theme_templates(state.env)
+    except jinja2.TemplateNotFound as exc:
+        what = "the reference list" if "references" in str(exc.name) else "each citation"
+        folder = str(exc.name).rsplit("/", 1)[0]
+        diagnostics.error(
+            "",
+            None,
+            f"the theme has no {exc.name}, which the citations plugin renders {what} with; "
+            f"copy theme/templates/{folder}/ into the theme",
+            core.CHECK,
+        )
+        return None
 
 
 def all_generators_finalized(generators) -> None:
@@ -70,7 +84,11 @@ def all_generators_finalized(generators) -> None:
                     unsupported=unsupported,
                 )
             )
-    for obj, result in zip(objects, core.process(documents, config, cite=_cite()), strict=True):
+    templates = _templates() if objects else None
+    if objects and templates is None:
+        return
+    results = core.process(documents, config, templates)
+    for obj, result in zip(objects, results, strict=True):
         if result is not None:
             obj._content = result.content
             obj.citations = result.citations

@@ -156,11 +156,14 @@ def _report_unreadable(formatted, bibs: list[bibmod.Bibliography]) -> None:
 
 
 def process(
-    documents: list[Document], config: Config, engine: Engine | None = None, cite=render.citation_ref
+    documents: list[Document],
+    config: Config,
+    templates: render.Templates,
+    engine: Engine | None = None,
 ) -> list[render.Rendered | None]:
     """Render every document; None where nothing could be formatted (placeholders stay readable).
 
-    `cite`: the markup of one in-text citation and its preview (see render.render)."""
+    `templates`: the theme's markup (render.theme_templates)."""
     cachefiles.DAMAGED.clear()
     for doc in documents:  # pandoc syntax Python-Markdown cannot express: an error, never raw text
         for construct in doc.unsupported:
@@ -251,7 +254,7 @@ def process(
                 result.entries,
                 items,
                 config.references_title,
-                cite,
+                templates,
             )
         )
     return results

@@ -1,17 +1,14 @@
-"""The final HTML of citations and the reference list (pure string work on pandoc's escaped HTML).
+"""The final HTML of citations and the reference list: the data for the theme's components.
 
-* Each in-text link ``<a href="#ref-KEY">`` gets a unique id (``cite-KEY-1``, ``cite-KEY-2`` … per
-  key), an ``aria-describedby`` preview holding the full reference (shown by CSS on :hover and
-  :focus-within; see the theme's site.css), and each cluster an id (``citation-N``).
-* The reference list::
+* Each in-text link ``<a href="#ref-KEY">`` of pandoc's output becomes the theme's ``citation``
+  component (theme/templates/components/citation/): a unique id (``cite-KEY-1``, ``cite-KEY-2`` …
+  per key) and a preview of the full reference; each cluster gets an id (``citation-N``).
+* The reference list is the theme's ``references`` component (components/references/), fed with
+  each entry as the style formatted it, the PubMed and DOI links the style did not print, and the
+  places the entry is cited (the link itself, or the whole cluster when a numeric range like [1–3]
+  has no link for it).
 
-      <section class="references" aria-labelledby="references-title">
-        <h2 id="references-title">References</h2>
-        <div id="refs" class="references csl-bib-body" role="list">
-          <div id="ref-KEY" class="csl-entry" role="listitem">… PubMed/DOI links … ↩ 1, 2</div>
-
-  with PubMed and DOI links the style did not print, and backlinks to every place the entry is
-  cited (the link itself, or the whole cluster when a numeric range like [1–3] has no link for it).
+Pure string work on pandoc's escaped HTML; the markup is the templates' (:class:`Templates`).
 """
 
 from __future__ import annotations
@@ -22,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
+
+from markupsafe import Markup
 
 from .syntax import REFS_MARKER
 
@@ -53,48 +52,44 @@ def preview_html(entry_html: str) -> str:
     return text.replace("<div ", "<span ").replace("<div>", "<span>").replace("</div>", "</span>")
 
 
-def _extra_links(entry_html: str, item: dict) -> str:
-    """PubMed and DOI links, unless the style already printed them."""
+def _links(entry_html: str, item: dict) -> dict:
+    """PubMed and DOI links, unless the style already printed them (the component shows them)."""
     shown = html.unescape(entry_html).lower()
-    links = []
     pmid = str(item.get("PMID") or "").strip()
-    if pmid and pmid.lower() not in shown:
-        href = f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
-        links.append(f'<a href="{html.escape(href)}">PubMed: {html.escape(pmid)}</a>')
     doi = str(item.get("DOI") or "").strip()
-    if doi and doi.lower() not in shown:
-        href = "https://doi.org/" + quote(doi, safe="/:;()._-<>[]")
-        links.append(f'<a href="{html.escape(href)}">{html.escape(href)}</a>')
-    if not links:
-        return ""
-    return ' <span class="citation-links">' + " ".join(links) + "</span>"
+    pmid = pmid if pmid and pmid.lower() not in shown else None
+    doi = doi if doi and doi.lower() not in shown else None
+    return {
+        "pmid": pmid,
+        "pubmed_url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/" if pmid else None,
+        "doi_url": "https://doi.org/" + quote(doi, safe="/:;()._-<>[]") if doi else None,
+    }
 
 
-def _backlinks(targets: list[str]) -> str:
-    links = ", ".join(
-        f'<a href="#{html.escape(target)}" aria-label="Back to citation {n}">{n}</a>'
-        for n, target in enumerate(targets, 1)
-    )
-    return f' <span class="citation-backlinks"><span aria-hidden="true">↩</span> {links}</span>'
+@dataclass(frozen=True)
+class Templates:
+    """The theme's markup for what this module places (trusted HTML in, trusted HTML out):
+    ``cite(cite_id, key, link_html, preview_html)``: one in-text citation and its preview;
+    ``references(title, entries)``: the reference list (entries: see :func:`render`)."""
+
+    cite: Callable[[str, str, str, str], str]
+    references: Callable[[str, list[dict]], str]
 
 
-def _insert_before_last_div_end(entry_html: str, extra: str) -> str:
-    """Numeric styles: keep additions inside ``csl-right-inline``."""
-    if "csl-right-inline" in entry_html and entry_html.endswith("</div>"):
-        return entry_html[: -len("</div>")] + extra + "</div>"
-    return entry_html + extra
+#: The theme's components (theme/templates/components/<name>/<name>.html, macro <name>).
+CITATION_COMPONENT = "components/citation/citation.html"
+REFERENCES_COMPONENT = "components/references/references.html"
 
 
-def citation_ref(cite_id: str, key: str, link_html: str, preview: str) -> str:
-    """One in-text citation link with its preview: the markup of the theme's component
-    ``components/citation.html`` (which a Pelican build uses instead: see ``citations/__init__.py``)."""
-    cite_id, key = html.escape(cite_id), html.escape(key)
-    return (
-        f'<span class="citation-ref"><a id="{cite_id}" href="#ref-{key}" '
-        f'role="doc-biblioref" aria-describedby="{cite_id}-preview">{link_html}</a>'
-        f'<span class="citation-preview" id="{cite_id}-preview" role="tooltip" data-pagefind-ignore>'
-        f"{preview}</span></span>"
-    )
+def theme_templates(env) -> Templates:
+    """The components of the theme a Jinja environment `env` loads."""
+    cite = env.get_template(CITATION_COMPONENT).module.citation
+    references = env.get_template(REFERENCES_COMPONENT).module.references
+
+    def one(cite_id: str, key: str, link_html: str, preview: str) -> str:
+        return str(cite(cite_id, key, Markup(link_html), Markup(preview)))
+
+    return Templates(one, lambda title, entries: str(references(title, entries)))
 
 
 def render(
@@ -103,15 +98,16 @@ def render(
     formatted_clusters: list[str],
     entries: list[tuple[str, str]],
     items: dict[str, dict],
-    title: str = "References",
-    cite_markup: Callable[[str, str, str, str], str] = citation_ref,
+    title: str,
+    templates: Templates,
 ) -> Rendered:
     """Replace the placeholders in `content` and place the reference list.
 
     `clusters`: the syntax's clusters; `formatted_clusters`/`entries`: the engine's output;
-    `items`: CSL items of the known keys (unknown keys are rendered unlinked); `cite_markup`: the
-    markup of one citation and its preview, `cite_markup(cite_id, key, link_html, preview_html)`
-    (trusted HTML in, trusted HTML out).
+    `items`: CSL items of the known keys (unknown keys are rendered unlinked); `templates`: the
+    theme's markup. Each reference-list entry goes to ``templates.references`` as ``key``, ``html``
+    (the style's entry, Markup), ``pmid``/``pubmed_url``/``doi_url`` (links the style did not print,
+    or None) and ``backlinks`` (the ids of the places citing it).
     """
     entry_html = dict(entries)
     previews = {key: preview_html(value) for key, value in entry_html.items()}
@@ -139,7 +135,7 @@ def render(
                 return f"<span>{inner}</span>"
             linked.add(key)
             targets[key].append(f"cite-{key}-{len(targets[key]) + 1}")
-            return cite_markup(targets[key][-1], key, inner, previews[key])
+            return templates.cite(targets[key][-1], key, inner, previews[key])
 
         body = _LINK_RE.sub(link, formatted)
         for cite in clusters[number]["cites"]:
@@ -161,15 +157,11 @@ def render(
     rows, citations = [], []
     for key, inner in entries:
         item = items.get(key, {})
-        full = _insert_before_last_div_end(inner, _extra_links(inner, item))
-        rows.append(
-            f'<div id="ref-{html.escape(key)}" class="csl-entry" role="listitem">'
-            f"{_insert_before_last_div_end(full, _backlinks(targets[key]) if targets[key] else '')}</div>"
-        )
+        rows.append({"key": key, "html": Markup(inner), **_links(inner, item), "backlinks": targets[key]})
         citations.append(
             {
                 "key": key,
-                "html": full,
+                "html": inner,
                 "text": plain_text(inner),
                 "doi": item.get("DOI"),
                 "pmid": item.get("PMID"),
@@ -178,13 +170,7 @@ def render(
                 "type": item.get("type"),
             }
         )
-    section = (
-        '<section class="references" aria-labelledby="references-title" data-pagefind-ignore>\n'
-        f'<h2 id="references-title">{html.escape(title)}</h2>\n'
-        '<div id="refs" class="references csl-bib-body" role="list">\n'
-        + "\n".join(rows)
-        + "\n</div>\n</section>"
-    )
+    section = templates.references(title, rows)
     if REFS_MARKER in content:
         content = content.replace(REFS_MARKER, section, 1).replace(REFS_MARKER, "")
     else:

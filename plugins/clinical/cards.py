@@ -35,6 +35,7 @@ from collections.abc import Callable
 from markdown import util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
 from rawhtml.core import problem_comment
 
@@ -49,6 +50,12 @@ _MARKED = re.compile(
     re.S,
 )
 _HEADING = re.compile(r"^h([1-6])$")
+TITLE_CLASS = "care-card-title"
+#: A title with citations at the start of a card's body: plain text and citation placeholders only.
+_TITLE = re.compile(
+    rf'<p class="{TITLE_CLASS}">((?:[^<>]|<span class="citation" data-cites="[^"<>]*" data-cluster="[0-9]+">'
+    r"[^<>]*</span>)*)</p>"
+)
 _STASHED = util.HTML_PLACEHOLDER_RE
 
 
@@ -103,7 +110,11 @@ class CareCardTreeprocessor(Treeprocessor):
         children = list(div)
         heading = ""
         if children and children[0].tag == "p" and "admonition-title" in (children[0].get("class") or ""):
-            heading = self._plain("".join(children.pop(0).itertext()))
+            title = children.pop(0)
+            heading = self._plain("".join(title.itertext()))
+            cited = self._cited_title(title)
+            if cited is not None:
+                children.insert(0, cited)
         number = self._count
         self._count += 1
         heading = " ".join(heading.split()) or CARD_TYPES[card_type].heading
@@ -129,6 +140,46 @@ class CareCardTreeprocessor(Treeprocessor):
             f"else; {example(card_type, self.md.tab_length)}, further than the '!!!' line"
         )
         return [self._raw(problem_comment(line, message, "clinical"))]
+
+    def _cited_title(self, title: etree.Element) -> etree.Element | None:
+        """A title holding citations as ``<p class="care-card-title">`` (plain text and the citation
+        placeholders), kept at the start of the body so the citations plugin numbers and formats
+        them; :func:`fill` moves it into the heading. None for a title without citations."""
+
+        def is_cite(node: etree.Element) -> bool:
+            return (
+                node.tag == "span"
+                and node.get("class") == "citation"
+                and node.get("data-cluster") is not None
+            )
+
+        if not any(is_cite(node) for node in title.iter()):
+            return None
+        out = etree.Element("p", {"class": TITLE_CLASS})
+        out.text, last = "", None
+
+        def add(text: str | None) -> None:
+            if not text:
+                return
+            if last is None:
+                out.text += self._plain(text)
+            else:
+                last.tail = (last.tail or "") + self._plain(text)
+
+        def walk(node: etree.Element) -> None:
+            nonlocal last
+            add(node.text)
+            for child in node:
+                if is_cite(child):
+                    copy = etree.SubElement(out, "span", dict(child.attrib))
+                    copy.text = child.text
+                    last = copy
+                else:
+                    walk(child)
+                add(child.tail)
+
+        walk(title)
+        return out
 
     def _plain(self, text: str) -> str:
         """A title as plain text: raw HTML tags dropped, entities and backslash escapes resolved."""
@@ -180,9 +231,13 @@ def fill(html: str, render: Render) -> tuple[str, list[dict]]:
         card = marker_data(match.group("attrs"))
         if card is None or not body.strip():
             return body  # not a marker this plugin wrote (the Markdown check reports how to write it)
+        heading = card["heading"]
+        title = _TITLE.match(body)
+        if title:  # a title with citations (see CareCardTreeprocessor._cited_title)
+            heading, body = Markup(title.group(1)), body[title.end() :].lstrip("\n")
         card["body"] = body
         cards.append(card)
-        return render(card["type"], card["heading"], card["level"], card["body"])
+        return render(card["type"], heading, card["level"], card["body"])
 
     previous = None
     while previous != html:  # nested cards: the outer one first, then those inside it

@@ -67,7 +67,9 @@ def entries(items) -> list[Entry]:
     for entry in items:
         item = entry.item
         authors = item.get("author") or item.get("editor") or []
-        first = authors[0] if authors and isinstance(authors[0], dict) else {}
+        if isinstance(authors, dict):  # Better BibTeX's CSL YAML writes one author as a map
+            authors = [authors]
+        first = authors[0] if isinstance(authors, list) and authors and isinstance(authors[0], dict) else {}
         surname = str(first.get("family") or first.get("literal") or "").strip()
         year = _year(item.get("issued"))
         if surname and year:

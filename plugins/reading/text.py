@@ -34,6 +34,8 @@ SKIP_CLASSES = frozenset(
         "footnote",
     }
 )
+#: Left out of a heading's text too (the Contents list): a citation there shows its own text only.
+HEADING_HIDDEN_CLASSES = frozenset({"citation-preview"})
 #: Elements that end a block of text (a sentence ends with them, even without a full stop).
 BLOCKS = frozenset(
     {
@@ -92,6 +94,7 @@ class _Pass:
         self.current: list[str] = []
         self.paragraph: list[str] | None = None  # the blocks of the open top-level <p> outside asides
         self.heading: tuple[int, str, str, list[str]] | None = None  # level, id, tag, text
+        self.hidden_at: int | None = None  # depth of `skip` where a heading's hidden part began
 
     def flush(self) -> None:
         text = _SPACE_BEFORE_STOP.sub(r"\1", " ".join(unescape("".join(self.current)).split()))
@@ -103,7 +106,7 @@ class _Pass:
                 self.paragraph.append(text)
 
     def data(self, text: str) -> None:
-        if self.heading:
+        if self.heading and self.hidden_at is None:
             self.heading[3].append(text)
         if not self.skip:
             self.current.append(text)
@@ -117,6 +120,8 @@ class _Pass:
             return
         classes = set((_attr(_CLASS, attrs) or "").split())
         if self.skip or tag in SKIP_TAGS or classes & SKIP_CLASSES:
+            if self.heading and self.hidden_at is None and classes & HEADING_HIDDEN_CLASSES:
+                self.hidden_at = len(self.skip)
             self.skip.append(tag)
             return
         if tag in BLOCKS:
@@ -136,6 +141,8 @@ class _Pass:
             if tag in self.skip:
                 while self.skip and self.skip.pop() != tag:
                     pass
+                if self.hidden_at is not None and len(self.skip) <= self.hidden_at:
+                    self.hidden_at = None
             return
         if not any(t == tag for t, _, _ in self.open):
             if tag in BLOCKS:

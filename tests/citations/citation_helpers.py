@@ -8,16 +8,19 @@ from pathlib import Path
 
 import markdown
 
-from citations import core
+from citations import core, render
 from citations.engine import Engine
 from citations.settings import STYLES_DIR, Config
 from citations.syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
+from tests.theme_env import theme_env
 
 PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 FIXTURES = Path(__file__).with_name("fixtures")
 SEED_BIB = FIXTURES / "back-pain-running.bib"  # copies of /work/shared/references
 SEED_JSON = FIXTURES / "back-pain-running.json"
 HARD_BIB = FIXTURES / "hard-cases.bib"  # fictional entries for the hard cases
+
+THEME = render.theme_templates(theme_env())  # the site's components, as a build uses them
 
 
 def run_pipeline(tmp_path: Path, doc: str, bib=SEED_BIB, style="harvard-cite-them-right", extensions=()):
@@ -39,5 +42,5 @@ def run_pipeline(tmp_path: Path, doc: str, bib=SEED_BIB, style="harvard-cite-the
         style=(meta.get("citation-style") or [None])[0],
         unsupported=clusters_from_meta(meta.get(UNSUPPORTED_KEY)),
     )
-    (result,) = core.process([document], config, Engine(tmp_path / "cache"))
+    (result,) = core.process([document], config, THEME, Engine(tmp_path / "cache"))
     return result, source

@@ -26,12 +26,15 @@ import markdown
 from bs4 import BeautifulSoup
 
 import diagnostics
-from citations import core, pandoc
+from citations import core, pandoc, render
 from citations.engine import Engine
 from citations.settings import STYLES_DIR, Config
 from citations.syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
+from tests.theme_env import theme_env
 
 ROOT = Path(__file__).resolve().parents[2]
+
+THEME = render.theme_templates(theme_env())  # the site's components, as a build uses them
 
 
 def _shared() -> Path:
@@ -195,7 +198,7 @@ def site(jobs: list[tuple[Case, str]], cache: Path) -> list[Built]:
         CASES,
     )
     diagnostics.COLLECTOR.clear()
-    results = core.process(documents, config, Engine(cache))
+    results = core.process(documents, config, THEME, Engine(cache))
     errors: dict[str, list[str]] = {}
     for item in diagnostics.COLLECTOR.items:
         if item.severity == diagnostics.ERROR:

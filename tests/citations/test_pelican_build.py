@@ -11,6 +11,8 @@ import textwrap
 from bs4 import BeautifulSoup
 from citation_helpers import PLUGINS, SEED_BIB
 
+COMPONENTS = PLUGINS.parent / "theme" / "templates" / "components"
+
 ARTICLE = """\
 Title: Back pain: how running can help, not harm
 Date: 2025-01-31
@@ -40,7 +42,7 @@ BUILD = textwrap.dedent(
         "PLUGIN_PATHS": [{plugins!r}], "PLUGINS": ["citations"],
         "SITEURL": "https://example.org", "FEED_DOMAIN": "https://example.org",
         "FEED_ALL_ATOM": "feeds/all.atom.xml", "TIMEZONE": "Europe/London",
-        "LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True, "CACHE_CONTENT": True, "THEME_TEMPLATES_OVERRIDES": ["templates"],
         "MARKDOWN": {{"extensions": ["markdown.extensions.extra", "markdown.extensions.toc",
                                      "markdown.extensions.admonition", "markdown.extensions.meta"]}},
     }})
@@ -57,6 +59,8 @@ def make_site(tmp_path, article: str):
     (tmp_path / "content" / "references").mkdir()
     shutil.copy(SEED_BIB, tmp_path / "content" / "references")
     (tmp_path / "content" / "articles" / "back-pain.md").write_text(article, encoding="utf-8")
+    for name in ("citation", "references"):  # Pelican's own theme, with the site's two components
+        shutil.copytree(COMPONENTS / name, tmp_path / "templates" / "components" / name)
     (tmp_path / "build.py").write_text(BUILD.format(plugins=str(PLUGINS)), encoding="utf-8")
 
 
@@ -102,3 +106,14 @@ def test_unknown_key_fails_the_build_with_a_diagnostic(tmp_path):
     )
     page = (tmp_path / "output" / "back-pain.html").read_text(encoding="utf-8")
     assert "<strong>hartvigsen2019?</strong>" in page
+
+
+def test_a_theme_without_the_components_fails_the_build_saying_what_to_copy(tmp_path):
+    make_site(tmp_path, ARTICLE)
+    shutil.rmtree(tmp_path / "templates" / "components" / "references")
+    done = run(tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (
+        "error: the theme has no components/references/references.html, which the citations plugin "
+        "renders the reference list with; copy theme/templates/components/references/ into the theme"
+    ) in done.stdout

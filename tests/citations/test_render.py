@@ -93,13 +93,16 @@ def test_doi_added_when_the_style_omits_it(tmp_path):
         "DOI": "10.5555/abc",
         "PMID": "42",
     }
-    item_html = "F (2020) T."
-    extra = render._extra_links(item_html, entry)
-    assert (
-        'href="https://doi.org/10.5555/abc"' in extra
-        and 'href="https://pubmed.ncbi.nlm.nih.gov/42/"' in extra
-    )
-    assert render._extra_links("doi: 10.5555/ABC PMID 42", entry) == ""
+    assert render._links("F (2020) T.", entry) == {
+        "pmid": "42",
+        "pubmed_url": "https://pubmed.ncbi.nlm.nih.gov/42/",
+        "doi_url": "https://doi.org/10.5555/abc",
+    }
+    assert render._links("doi: 10.5555/ABC PMID 42", entry) == {
+        "pmid": None,
+        "pubmed_url": None,
+        "doi_url": None,
+    }
 
 
 def test_vancouver_collapsed_range_backlinks_to_the_cluster(tmp_path):

@@ -4,9 +4,6 @@ Every ``theme/templates/components/<name>/`` holds the macro (``<name>.html``, m
 ``examples.yaml``: ``{macro: <name>, examples: {<example>: {<keyword arguments>}}}``. A component
 added that way is picked up here, and so by every test that runs the examples (escaping, golden
 files, axe). Keyword arguments named ``html`` or ending in ``_html`` are trusted markup (Markup).
-
-``components/citation.html`` stays a single file (plugins/citations renders it by that path); its
-examples are the CITATION table below.
 """
 
 from __future__ import annotations
@@ -24,24 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPONENTS = ROOT / "theme" / "templates" / "components"
 #: What every `hostile-...` example puts in its text fields (COMMON.md).
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-#: name -> (cite_id, key, link_html (trusted), preview_html (trusted)) for components/citation.html
-CITATION = {
-    "harvard": (
-        "cite-hartvigsen2018-1",
-        "hartvigsen2018",
-        "Hartvigsen <em>et al.</em>, 2018",
-        "Hartvigsen, J. <em>et al.</em> (2018) ‘What low back pain is and why we need to pay attention’, "
-        "<em>The Lancet</em>, 391(10137), pp. 2356–2367.",
-    ),
-    "numeric": (
-        "cite-belavy2017-1",
-        "belavy2017",
-        "1",
-        "1. Belavý DL, et al. Running exercise strengthens the intervertebral disc. Sci Rep. 2017;7:45975.",
-    ),
-    "hostile-key": ('k"><script>alert(1)</script>-1', 'k"><script>alert(1)</script>', "K, 2020", "K (2020)"),
-}
 
 
 def _trusted(args: dict) -> dict:
@@ -70,16 +49,14 @@ def folder_examples() -> list[tuple[str, str]]:
 
 
 def render(component: str, name: str) -> str:
-    if component == "citation":
-        return render_macro("components/citation.html", "citation_ref", *CITATION[name])
     macro = components()[component]["macro"]
     return render_macro(
         f"components/{component}/{component}.html", macro, **_trusted(example(component, name))
     )
 
 
-#: Every example of every component, the folders' and the citation's.
-EXAMPLES = folder_examples() + [("citation", n) for n in CITATION]
+#: Every example of every component.
+EXAMPLES = folder_examples()
 
 
 def _unique_ids(html: str, suffix: str) -> str:
@@ -96,7 +73,7 @@ def gallery(pairs: list[tuple[str, str]] | None = None) -> str:
     parts = []
     for index, (component, name) in enumerate(pairs or EXAMPLES):
         html = _unique_ids(render(component, name), str(index))
-        if component == "citation":
+        if html.startswith("<span"):  # phrasing content (an in-text citation): inside a paragraph
             html = f"<p>Cited as {html}.</p>"
         parts.append(
             f"<section aria-label='{component} {name}' data-example='{component}/{name}'>{html}</section>"
