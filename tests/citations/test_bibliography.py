@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from citations import bibliography as bib
-from tests.citations.citation_helpers import HARD_BIB, SEED_BIB, SEED_JSON
+from tests.citations.helpers import HARD_BIB, SEED_BIB, SEED_JSON
 
 
 def load(*paths: Path, cache: Path | None = None) -> bib.Bibliography:

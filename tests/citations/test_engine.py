@@ -9,7 +9,7 @@ import pytest
 from citations import pandoc
 from citations.engine import Engine, Job, Source, build_payload
 from citations.settings import STYLES_DIR
-from tests.citations.citation_helpers import SEED_JSON
+from tests.citations.helpers import SEED_JSON
 
 ITEMS = {item["id"]: item for item in json.loads(SEED_JSON.read_text(encoding="utf-8"))}
 HARVARD = str(STYLES_DIR / "harvard-cite-them-right.csl")

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from citations import pandoc
 from citations.settings import STYLES_DIR
-from tests.citations.citation_helpers import HARD_BIB, SEED_BIB, run_pipeline
+from tests.citations.helpers import HARD_BIB, SEED_BIB, run_pipeline
 
 SEED_DOC = """\
 Low back pain is common [@hartvigsen2018].

@@ -10,7 +10,7 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
-from tests.citations.citation_helpers import PLUGINS, SEED_BIB
+from tests.citations.helpers import PLUGINS, SEED_BIB
 
 ARTICLE = """\
 Title: Back pain: how running can help, not harm

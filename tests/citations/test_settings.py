@@ -6,7 +6,7 @@ import pytest
 
 from citations import settings
 from citations.settings import CitationsConfigError
-from tests.citations.citation_helpers import run_pipeline
+from tests.citations.helpers import run_pipeline
 
 
 def test_defaults(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.citations.citation_helpers import run_pipeline
+from tests.citations.helpers import run_pipeline
 
 CONTENT_BIB = Path(__file__).resolve().parents[2] / "content" / "references" / "back-pain-running.bib"
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.citations.citation_helpers import SEED_BIB, run_pipeline
+from tests.citations.helpers import SEED_BIB, run_pipeline
 from tests.citations.test_golden import pandoc_html, visible
 
 EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.extensions.admonition"]
