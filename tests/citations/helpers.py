@@ -1,5 +1,5 @@
 """Test data and the small pipeline shared by the citations tests (imported as a module:
-``from tests.citations.citation_helpers import …``)."""
+``from tests.citations.helpers import …``)."""
 
 from __future__ import annotations
 
