@@ -49,7 +49,7 @@ def _fingerprint(settings_file: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-#: Test hooks (the kill tests in tests/hostile/test_hostile_output.py use them; never set otherwise):
+#: Test hooks (the kill tests in tests/hostile/test_output.py use them; never set otherwise):
 #: SITETOOLS_BUILD_PAUSE_AT=<point>[:seconds] prints "build: paused at <point>" and sleeps (60 s),
 #: so a test can kill the build there (points: locked, staged, exchanged, half-swapped);
 #: SITETOOLS_BUILD_NO_EXCHANGE=1 takes the fallback path of systems without renameat2.

@@ -6,7 +6,7 @@ The workers are forked from the build process once Pelican and its plugins are s
 content checks that run before anything is read), so each has the very reader the build would use.
 A worker returns what the reader returned, with the diagnostics it reported; the build process
 takes them in Pelican's order, exactly where it would have read the file itself, so pages,
-findings and caches are what a single-process build makes (tests/site/test_site_parallel.py
+findings and caches are what a single-process build makes (tests/site/test_parallel.py
 compares both trees). Anything unusual (a reader that raised something other than a reported
 error, a result that cannot be sent back) falls back to reading in the build process.
 """

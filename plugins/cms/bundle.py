@@ -37,7 +37,14 @@ def write_admin(output: Path, settings: dict) -> list[Path]:
         if source.name == "decap-cms.js" or source.name.endswith((".decap-cms.js", ".wasm")):
             shutil.copyfile(source, decap / source.name)
             written.append(decap / source.name)
-    for name in ("index.html", "manual-init.js", "pelican-format.js", "pelican-cms.js", "preview.css"):
+    for name in (
+        "index.html",
+        "manual-init.js",
+        "pelican-format.js",
+        "timetable-format.js",
+        "pelican-cms.js",
+        "preview.css",
+    ):
         shutil.copyfile(ADMIN / name, folder / name)
         written.append(folder / name)
     generated = config.to_yaml(config.decap_config(settings, project))

@@ -42,7 +42,7 @@ DATE_PATTERN = (
 #: Each comma-separated tag (or the topic) needs a letter or digit, as frontmatter checks.
 _WORD = r"[^,]*[0-9A-Za-z\u00c0-\uffff][^,]*"
 NAMES_PATTERN = f"^({_WORD})(,{_WORD})*$"
-#: The timetable loader's rules (plugins/timetable/load.py), as the form's patterns.
+#: The timetable loader's rules (plugins/timetable/checks.py), as the form's patterns.
 TIME_PATTERN = r"^([01]?\d|2[0-3]):[0-5]\d$"
 DAY_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

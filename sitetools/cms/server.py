@@ -2,7 +2,8 @@
 
 Serves, on 127.0.0.1 only and only to a loopback Host header (as `invoke serve`):
 
-- ``/admin/``: the editor page (``sitetools/cms/admin/index.html``) and its script;
+- ``/admin/``: the editor page (``sitetools/cms/admin/index.html``) and its scripts (the header and
+  timetable formats, the set-up), any file of ``sitetools/cms/admin/`` by name;
 - ``/admin/decap/<file>``: Decap CMS's own bundle, read from ``node_modules/decap-cms/dist`` (nothing
   from a CDN; nothing copied into the repository or into ``output/``);
 - ``/admin/config.yml``: generated on every request from the settings (``sitetools.cms.config``);

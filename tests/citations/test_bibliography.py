@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from citation_helpers import HARD_BIB, SEED_BIB, SEED_JSON
-
 from citations import bibliography as bib
+from tests.citations.helpers import HARD_BIB, SEED_BIB, SEED_JSON
 
 
 def load(*paths: Path, cache: Path | None = None) -> bib.Bibliography:

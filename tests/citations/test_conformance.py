@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conformance_helpers import CASES, STYLES, all_cases, command_line, oracle, site, visible
+
+from tests.citations.conformance_helpers import CASES, STYLES, all_cases, command_line, oracle, site, visible
 
 pytestmark = pytest.mark.conformance
 

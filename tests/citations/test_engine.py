@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from citation_helpers import SEED_JSON
 
 from citations import pandoc
 from citations.engine import Engine, Job, Source, build_payload
 from citations.settings import STYLES_DIR
+from tests.citations.helpers import SEED_JSON
 
 ITEMS = {item["id"]: item for item in json.loads(SEED_JSON.read_text(encoding="utf-8"))}
 HARVARD = str(STYLES_DIR / "harvard-cite-them-right.csl")

@@ -11,10 +11,10 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-from citation_helpers import HARD_BIB, SEED_BIB, run_pipeline
 
 from citations import pandoc
 from citations.settings import STYLES_DIR
+from tests.citations.helpers import HARD_BIB, SEED_BIB, run_pipeline
 
 SEED_DOC = """\
 Low back pain is common [@hartvigsen2018].

@@ -9,7 +9,8 @@ import sys
 import textwrap
 
 from bs4 import BeautifulSoup
-from citation_helpers import PLUGINS, SEED_BIB
+
+from tests.citations.helpers import PLUGINS, SEED_BIB
 
 COMPONENTS = PLUGINS.parent / "theme" / "templates" / "components"
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from citation_helpers import SEED_BIB, run_pipeline
 
 from citations import render
+from tests.citations.helpers import SEED_BIB, run_pipeline
 
 DOC = """\
 Intro [@hartvigsen2018] and @horga2022 and [see @maselli2020, p. 343; also @belavy2017].

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from citation_helpers import run_pipeline
 
 from citations import settings
 from citations.settings import CitationsConfigError
+from tests.citations.helpers import run_pipeline
 
 
 def test_defaults(tmp_path):

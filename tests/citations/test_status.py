@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from citation_helpers import run_pipeline
+
+from tests.citations.helpers import run_pipeline
 
 CONTENT_BIB = Path(__file__).resolve().parents[2] / "content" / "references" / "back-pain-running.bib"
 

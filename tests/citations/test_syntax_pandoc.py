@@ -7,8 +7,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from citation_helpers import SEED_BIB, run_pipeline
-from test_golden import pandoc_html, visible
+
+from tests.citations.helpers import SEED_BIB, run_pipeline
+from tests.citations.test_golden import pandoc_html, visible
 
 EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.extensions.admonition"]
 

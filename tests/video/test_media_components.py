@@ -1,5 +1,5 @@
 """The video component from its own examples.yaml (escaping and golden files for every example are
-tests/theme/test_theme_examples.py's): the facade is a plain link without JavaScript, and a
+tests/theme/test_examples.py's): the facade is a plain link without JavaScript, and a
 self-hosted video has its captions and loads nothing until played."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every named example of every component (theme/templates/components/<name>/examples.yaml): its
 text arrives escaped, and its HTML is the reviewed golden file (tests/theme/golden/<name>/<example>.html;
 `pytest tests/theme --update-golden` rewrites them after a deliberate change). Axe checks every
-example in test_theme_components.py (one page, one browser run)."""
+example in test_components.py (one page, one browser run)."""
 
 from __future__ import annotations
 

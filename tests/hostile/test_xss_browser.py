@@ -2,7 +2,7 @@
 
 Each payload goes into an article's title and tags, and into a bibliography entry (title, author,
 journal, note, URL) that the article cites (a summary is Markdown: raw HTML there is refused by the
-build, tests/hostile/test_hostile_html.py). The build must accept them (they are data, not
+build, tests/hostile/test_html.py). The build must accept them (they are data, not
 markup) and every page must render them inert: no script runs in Chromium (a payload calls
 ``alert('xss-N')``, so a run shows as a dialog), and no payload becomes an element, an ``on*=``
 attribute or a ``javascript:`` link in the HTML. The same pages are then loaded again with the

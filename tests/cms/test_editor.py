@@ -426,7 +426,7 @@ def test_the_timetable_format_rewrites_only_changed_values(editor, page):
 
     page.goto(f"{editor.base}/admin/site.json")
     schema = json.loads(page.inner_text("body"))["timetable"]
-    page.add_script_tag(url="/admin/pelican-format.js")
+    page.add_script_tag(url="/admin/timetable-format.js")
     for name, (written, edits, expected) in TIMETABLE_CASES.items():
         back, error = page.evaluate(APPLY, [written, edits, schema, None])
         assert not error, name

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, copy_project
-from tests.site.test_site_tasks import invoke
+from tests.site.test_tasks import invoke
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Test data and the small pipeline shared by the citations tests (a unique module name: several
-conftest.py files in tests/ make ``from conftest import …`` ambiguous)."""
+"""Test data and the small pipeline shared by the citations tests (imported as a module:
+``from tests.citations.helpers import …``)."""
 
 from __future__ import annotations
 

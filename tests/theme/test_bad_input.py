@@ -87,7 +87,7 @@ def test_html_in_tags_and_summaries_is_escaped_and_a_missing_summary_is_derived(
     summaries = {c.h3.get_text(): c.select_one(".card__summary").get_text() for c in home.select(".card")}
     assert summaries["No summary"] == "Running helps most people with back pain. Start slowly."
     assert summaries["Tags"] == "Hello bold & NHS"  # markup stripped, the rest is text (a <script>
-    # in a summary is refused by the build: tests/hostile/test_hostile_html.py)
+    # in a summary is refused by the build: tests/hostile/test_html.py)
 
     article = BeautifulSoup((out / "articles/no-summary/index.html").read_text(), "html.parser")
     assert article.find("meta", attrs={"name": "description"})["content"] == (

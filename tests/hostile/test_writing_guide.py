@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.harness import png_bytes
-from tests.hostile.test_hostile_images import bomb_png
+from tests.hostile.test_images import bomb_png
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "writing.md"
