@@ -224,7 +224,9 @@ def lint(c):
 def test(c, k="", x=False):
     """Lint, then every test (pytest). -k selects tests by name, as in pytest."""
     lint(c)
-    args = [PY, "-m", "pytest"]
+    # Both cores: one pytest-xdist worker per core, each test file on one worker (tests/conftest.py
+    # groups them); the 25 slowest tests are listed at the end.
+    args = [PY, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "--durations=25"]
     if k:
         args += ["-k", k]
     if x:

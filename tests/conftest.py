@@ -6,6 +6,7 @@ stay connected for the life of a process, so in-process builds would leak plugin
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,8 +46,17 @@ class BuildResult:
         return (self.output / rel).read_text(encoding="utf-8")
 
 
+#: The pytest-xdist worker running this test ("gw0", "gw1"; "" without xdist): `invoke test` runs two.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
 def run_build(project: Path, output: Path, *extra: str, settings: str = "pelicanconf.py") -> BuildResult:
-    """Build `project` (a folder laid out like this repo) into `output`."""
+    """Build `project` (a folder laid out like this repo) into `output`.
+
+    Builds of this repository itself keep one cache per xdist worker: two builds writing one Pelican
+    cache at once could each read the other's half-written files."""
+    if WORKER and Path(project).resolve() == ROOT and not any("CACHE_PATH=" in e for e in extra):
+        extra = (*extra, "-e", f"CACHE_PATH={str(ROOT / '.cache' / f'tests-{WORKER}')!r}")
     proc = subprocess.run(
         [sys.executable, "-m", "sitetools.build", "--settings", settings, "--output", str(output), *extra],
         cwd=project,
@@ -88,3 +98,15 @@ def production_site(tmp_path_factory) -> BuildResult:
 def project(tmp_path) -> Path:
     """A throwaway copy of the project for bad-input tests."""
     return copy_project(tmp_path / "project")
+
+
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist (`invoke test`: `-n auto --dist loadgroup`) each test file runs on one worker,
+    so its module fixtures (a built sandbox, a browser page) are made once; tests/publish, which
+    builds into the repository's own output/ and .cache/, runs on one worker as a whole."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        rel = Path(item.path).resolve().relative_to(ROOT)
+        group = "repository-output" if rel.parts[:2] == ("tests", "publish") else rel.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
