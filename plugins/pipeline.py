@@ -134,3 +134,14 @@ class BuildState(SimpleNamespace):
         defaults = self._defaults
         self.__dict__.clear()
         self.__dict__.update({k: copy.deepcopy(v) for k, v in defaults.items()}, _defaults=defaults)
+
+
+def keep_theme_env(state: BuildState):
+    """A ``generator_init`` receiver that keeps the theme's Jinja environment in ``state.env`` (the
+    first generator's: every generator of a build shares it), for plugins that render components."""
+
+    def generator_init(generator) -> None:
+        if state.env is None:
+            state.env = generator.env
+
+    return generator_init

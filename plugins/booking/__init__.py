@@ -57,9 +57,7 @@ def _initialized(pelican) -> None:
     settings["CLINIC_HOURS"] = [opening_hours(spec) for spec in settings["CLINIC"].get("opening_hours", [])]
 
 
-def _generator_init(generator) -> None:
-    if state.env is None:
-        state.env = generator.env
+_generator_init = pipeline.keep_theme_env(state)
 
 
 def _content_init(content) -> None:

@@ -41,9 +41,7 @@ def initialized(pelican) -> None:
         extensions.append(CitationExtension())
 
 
-def generator_init(generator) -> None:
-    if state.env is None:
-        state.env = generator.env
+generator_init = pipeline.keep_theme_env(state)
 
 
 def _templates() -> render.Templates | None:

@@ -43,9 +43,7 @@ def _initialized(pelican) -> None:
     pipeline.add_markdown_extensions(pelican.settings, MARKDOWN_EXTENSIONS)
 
 
-def _generator_init(generator) -> None:
-    if state.env is None:
-        state.env = generator.env
+_generator_init = pipeline.keep_theme_env(state)
 
 
 def _prefix(settings, content) -> str:
