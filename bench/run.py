@@ -416,10 +416,16 @@ def citations_rows(corpus: Corpus, runs: int) -> list[Row]:
     ever build)."""
     plain = build_cmd(PLAIN, corpus.content, corpus.out_b, corpus.cache_b, True)
     cache = corpus.cache_a / "citations-only"
+    # Pelican's theme with only the two components the plugin renders with (citation, references).
+    components = corpus.cache_a / "citations-only-templates"
+    for name in ("citation", "references"):
+        shutil.copytree(ROOT / "theme" / "templates" / "components" / name, components / "components" / name,
+                        dirs_exist_ok=True)  # fmt: skip
     cited = [
         *plain[:-1],
         "-e", 'PLUGINS=["citations"]',
         "-e", f"PLUGIN_PATHS=[{str(ROOT / 'plugins')!r}]",
+        "-e", f"THEME_TEMPLATES_OVERRIDES=[{str(components)!r}]",
         "-e", f"CITATIONS_CACHE_PATH={str(cache)!r}",
         "--ignore-cache",
     ]  # fmt: skip
