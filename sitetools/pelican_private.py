@@ -224,3 +224,30 @@ def install_atomic_pelican_cache() -> None:
 
     save_cache.atomic = True
     FileDataCacher.save_cache = save_cache
+
+
+# --- one relative source path per file --------------------------------------------------------
+def install_relative_path_memo() -> None:
+    """Content.get_relative_source_path runs os.path.relpath + abspath on every url, save_as and
+    url_format (~8 times per article per build; ~0.5 s at 1,000 articles in the live preview's
+    incremental build). It is a pure function of the content folder and the source path when the
+    content folder is absolute (abspath then ignores the working directory): remember it."""
+    from pelican.contents import Content
+
+    original = Content.get_relative_source_path
+    if getattr(original, "memoized", False):
+        return
+    known: dict[tuple[str, str], str | None] = {}
+
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        source_path = source_path or self.source_path
+        root = self.settings["PATH"]
+        if source_path is None or not (isinstance(root, str) and os.path.isabs(root)):
+            return original(self, source_path)
+        key = (root, source_path)
+        if key not in known:
+            known[key] = original(self, source_path)
+        return known[key]
+
+    get_relative_source_path.memoized = True
+    Content.get_relative_source_path = get_relative_source_path
