@@ -251,3 +251,24 @@ def install_relative_path_memo() -> None:
 
     get_relative_source_path.memoized = True
     Content.get_relative_source_path = get_relative_source_path
+
+
+# --- static links found once per content text ---------------------------------------------------
+def install_static_links_memo() -> None:
+    """Pelican's generate_context scans every article's HTML for {static} links on every build; the
+    live preview hands it the same objects again: keep the answer while the text is the same."""
+    from pelican.contents import Content
+
+    original = Content.get_static_links
+    if getattr(original, "memoized", False):
+        return
+
+    def get_static_links(self) -> set[str]:
+        key = (self._content, self.settings.get("INTRASITE_LINK_REGEX"), self.source_path, self.settings["PATH"])
+        kept = self.__dict__.get("_static_links_memo")
+        if kept is None or kept[0] is not key[0] or kept[1:] != key[1:]:
+            kept = self.__dict__["_static_links_memo"] = (*key, original(self))
+        return set(kept[-1])
+
+    get_static_links.memoized = True
+    Content.get_static_links = get_static_links
