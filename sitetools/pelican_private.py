@@ -264,7 +264,12 @@ def install_static_links_memo() -> None:
         return
 
     def get_static_links(self) -> set[str]:
-        key = (self._content, self.settings.get("INTRASITE_LINK_REGEX"), self.source_path, self.settings["PATH"])
+        key = (
+            self._content,
+            self.settings.get("INTRASITE_LINK_REGEX"),
+            self.source_path,
+            self.settings["PATH"],
+        )
         kept = self.__dict__.get("_static_links_memo")
         if kept is None or kept[0] is not key[0] or kept[1:] != key[1:]:
             kept = self.__dict__["_static_links_memo"] = (*key, original(self))
