@@ -271,9 +271,9 @@ def install_static_links_memo() -> None:
             self.settings["PATH"],
         )
         kept = self.__dict__.get("_static_links_memo")
-        if kept is None or kept[0] is not key[0] or kept[1:] != key[1:]:
-            kept = self.__dict__["_static_links_memo"] = (*key, original(self))
-        return set(kept[-1])
+        if kept is None or kept[0][0] is not key[0] or kept[0][1:] != key[1:]:
+            kept = self.__dict__["_static_links_memo"] = (key, original(self))
+        return set(kept[1])
 
     get_static_links.memoized = True
     Content.get_static_links = get_static_links
