@@ -277,3 +277,84 @@ def install_static_links_memo() -> None:
 
     get_static_links.memoized = True
     Content.get_static_links = get_static_links
+
+
+# --- urls and save_as formatted once per set of values ---------------------------------------
+class _NoMemo(Exception):
+    """A url pattern or value this memo does not handle: let Pelican format it."""
+
+
+def install_url_memo() -> None:
+    """Pelican formats every content object's url and save_as from its settings pattern ~8 times per
+    build (Content.url_format copies the metadata each time). Remember each result by the pattern and
+    the values of the fields it names (with their types, and a datetime's time zone): the same values
+    always format alike. Patterns with positional or nested fields, unhashable values and content
+    without a date (Pelican would use the current time) are formatted by Pelican as before."""
+    import datetime
+    import re
+    import string
+
+    from pelican.contents import Content
+    from pelican.utils import path_to_url
+
+    original = Content._expand_settings
+    if getattr(original, "memoized", False):
+        return
+    names_of: dict[str, tuple[str, ...] | None] = {}
+    known: dict[tuple, str] = {}
+
+    def names(pattern: str) -> tuple[str, ...]:
+        if pattern not in names_of:
+            found: list[str] | None = []
+            try:
+                for _, field, spec, _ in string.Formatter().parse(pattern):
+                    if field is None:
+                        continue
+                    name = re.split(r"[.\[]", field, maxsplit=1)[0]
+                    if not name.isidentifier() or "{" in (spec or ""):
+                        found = None
+                        break
+                    found.append(name)
+            except ValueError:
+                found = None
+            names_of[pattern] = tuple(found) if found is not None else None
+        if names_of[pattern] is None:
+            raise _NoMemo
+        return names_of[pattern]
+
+    def value(self, name: str):
+        if name == "path":
+            v = path_to_url(self.metadata.get("path", self.get_relative_source_path()))
+        elif name == "slug":
+            v = getattr(self, "slug", "")
+        elif name == "lang":
+            v = getattr(self, "lang", "en")
+        elif name == "date":
+            if not hasattr(self, "date"):
+                raise _NoMemo
+            v = self.date
+        elif name in ("author", "category"):
+            v = getattr(self, name).slug if hasattr(self, name) else ""
+        elif name in self.metadata:
+            v = self.metadata[name]
+        else:
+            raise _NoMemo
+        tz = v.tzinfo if isinstance(v, datetime.datetime | datetime.time) else None
+        return (type(v), v, tz)
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        fq_key = (f"{klass or self.__class__.__name__}_{key}").upper()
+        pattern = self.settings.get(fq_key)
+        try:
+            if not isinstance(pattern, str):
+                raise _NoMemo
+            memo_key = (pattern, *(value(self, name) for name in names(pattern)))
+            hash(memo_key)
+        except (_NoMemo, TypeError):
+            return original(self, key, klass)
+        if memo_key not in known:
+            known[memo_key] = original(self, key, klass)
+        return known[memo_key]
+
+    _expand_settings.memoized = True
+    Content._expand_settings = _expand_settings
