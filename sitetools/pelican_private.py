@@ -224,3 +224,137 @@ def install_atomic_pelican_cache() -> None:
 
     save_cache.atomic = True
     FileDataCacher.save_cache = save_cache
+
+
+# --- one relative source path per file --------------------------------------------------------
+def install_relative_path_memo() -> None:
+    """Content.get_relative_source_path runs os.path.relpath + abspath on every url, save_as and
+    url_format (~8 times per article per build; ~0.5 s at 1,000 articles in the live preview's
+    incremental build). It is a pure function of the content folder and the source path when the
+    content folder is absolute (abspath then ignores the working directory): remember it."""
+    from pelican.contents import Content
+
+    original = Content.get_relative_source_path
+    if getattr(original, "memoized", False):
+        return
+    known: dict[tuple[str, str], str | None] = {}
+
+    def get_relative_source_path(self, source_path: str | None = None) -> str | None:
+        source_path = source_path or self.source_path
+        root = self.settings["PATH"]
+        if source_path is None or not (isinstance(root, str) and os.path.isabs(root)):
+            return original(self, source_path)
+        key = (root, source_path)
+        if key not in known:
+            known[key] = original(self, source_path)
+        return known[key]
+
+    get_relative_source_path.memoized = True
+    Content.get_relative_source_path = get_relative_source_path
+
+
+# --- static links found once per content text ---------------------------------------------------
+def install_static_links_memo() -> None:
+    """Pelican's generate_context scans every article's HTML for {static} links on every build; the
+    live preview hands it the same objects again: keep the answer while the text is the same."""
+    from pelican.contents import Content
+
+    original = Content.get_static_links
+    if getattr(original, "memoized", False):
+        return
+
+    def get_static_links(self) -> set[str]:
+        key = (
+            self._content,
+            self.settings.get("INTRASITE_LINK_REGEX"),
+            self.source_path,
+            self.settings["PATH"],
+        )
+        kept = self.__dict__.get("_static_links_memo")
+        if kept is None or kept[0][0] is not key[0] or kept[0][1:] != key[1:]:
+            kept = self.__dict__["_static_links_memo"] = (key, original(self))
+        return set(kept[1])
+
+    get_static_links.memoized = True
+    Content.get_static_links = get_static_links
+
+
+# --- urls and save_as formatted once per set of values ---------------------------------------
+class _NoMemo(Exception):
+    """A url pattern or value this memo does not handle: let Pelican format it."""
+
+
+def install_url_memo() -> None:
+    """Pelican formats every content object's url and save_as from its settings pattern ~8 times per
+    build (Content.url_format copies the metadata each time). Remember each result by the pattern and
+    the values of the fields it names (with their types, and a datetime's time zone): the same values
+    always format alike. Patterns with positional or nested fields, unhashable values and content
+    without a date (Pelican would use the current time) are formatted by Pelican as before."""
+    import datetime
+    import re
+    import string
+
+    from pelican.contents import Content
+    from pelican.utils import path_to_url
+
+    original = Content._expand_settings
+    if getattr(original, "memoized", False):
+        return
+    names_of: dict[str, tuple[str, ...] | None] = {}
+    known: dict[tuple, str] = {}
+
+    def names(pattern: str) -> tuple[str, ...]:
+        if pattern not in names_of:
+            found: list[str] | None = []
+            try:
+                for _, field, spec, _ in string.Formatter().parse(pattern):
+                    if field is None:
+                        continue
+                    name = re.split(r"[.\[]", field, maxsplit=1)[0]
+                    if not name.isidentifier() or "{" in (spec or ""):
+                        found = None
+                        break
+                    found.append(name)
+            except ValueError:
+                found = None
+            names_of[pattern] = tuple(found) if found is not None else None
+        if names_of[pattern] is None:
+            raise _NoMemo
+        return names_of[pattern]
+
+    def value(self, name: str):
+        if name == "path":
+            v = path_to_url(self.metadata.get("path", self.get_relative_source_path()))
+        elif name == "slug":
+            v = getattr(self, "slug", "")
+        elif name == "lang":
+            v = getattr(self, "lang", "en")
+        elif name == "date":
+            if not hasattr(self, "date"):
+                raise _NoMemo
+            v = self.date
+        elif name in ("author", "category"):
+            v = getattr(self, name).slug if hasattr(self, name) else ""
+        elif name in self.metadata:
+            v = self.metadata[name]
+        else:
+            raise _NoMemo
+        tz = v.tzinfo if isinstance(v, datetime.datetime | datetime.time) else None
+        return (type(v), v, tz)
+
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        fq_key = (f"{klass or self.__class__.__name__}_{key}").upper()
+        pattern = self.settings.get(fq_key)
+        try:
+            if not isinstance(pattern, str):
+                raise _NoMemo
+            memo_key = (pattern, *(value(self, name) for name in names(pattern)))
+            hash(memo_key)
+        except (_NoMemo, TypeError):
+            return original(self, key, klass)
+        if memo_key not in known:
+            known[memo_key] = original(self, key, klass)
+        return known[memo_key]
+
+    _expand_settings.memoized = True
+    Content._expand_settings = _expand_settings

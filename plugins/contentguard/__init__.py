@@ -187,8 +187,20 @@ def _other_outputs(generators, settings) -> list[Output]:
     return outs + _theme_files(settings)
 
 
+#: (source path, working folder) -> the path as people see it: diagnostics.relpath resolves symlinks
+#: (a few system calls per file), and the live preview checks every output again on each rebuild.
+_RELPATHS: dict[tuple[str, str], str] = {}
+
+
+def _relpath(source: str) -> str:
+    key = (source, os.getcwd())
+    if key not in _RELPATHS:
+        _RELPATHS[key] = diagnostics.relpath(source)
+    return _RELPATHS[key]
+
+
 def _content_output(obj) -> Output:
-    rel = diagnostics.relpath(obj.source_path)
+    rel = _relpath(obj.source_path)
     for key, label in (("save_as", "'Save_as:'"), ("slug", "'Slug:'")):
         if key in obj.metadata:
             cause = f"'{key}: {obj.metadata[key]}'"

@@ -150,9 +150,12 @@ def scan(
             if stat.S_ISDIR(mode):
                 pending.append(path)
                 continue
-            findings.extend(
-                _regular(path, entry.stat(follow_symlinks=False).st_size, root_path, static, limits)
-            )
+            st = entry.stat(follow_symlinks=False)
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, root_path, static, limits)
+            seen = _SEEN.get(entry.path)
+            if seen is None or seen[0] != stamp:  # the live preview scans on every rebuild: read what changed
+                seen = _SEEN[entry.path] = (stamp, _regular(path, st.st_size, root_path, static, limits))
+            findings.extend(seen[1])
     return sorted(findings, key=lambda f: (str(f.path), f.line or 0))
 
 
@@ -170,6 +173,11 @@ def _unlinkable(name: str) -> str | None:
         f"the file name has '{found.group(0)}', which a link to the file cannot carry (the page would point "
         f"at a file that does not exist); rename the file, e.g. '{better}', and change its links"
     )
+
+
+#: A regular file's findings with everything that could change them: its inode, size, times (ctime
+#: changes on every write and cannot be set back) and the scan's settings.
+_SEEN: dict[str, tuple[tuple, list[Finding]]] = {}
 
 
 def _regular(path: Path, size: int, root: Path, static: tuple[str, ...], limits: Limits) -> list[Finding]:

@@ -3,6 +3,7 @@ whether two values render alike."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 
@@ -101,6 +102,8 @@ def same(a, b) -> bool:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if dataclasses.is_dataclass(a) and a.__dataclass_params__.frozen:  # e.g. clinical's Review, Person
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     return False
 
 

@@ -64,6 +64,9 @@ class LiveSite:
         recorder.install()
         pelican_private.install_atomic_static_copies()
         pelican_private.install_atomic_pelican_cache()
+        pelican_private.install_relative_path_memo()
+        pelican_private.install_static_links_memo()
+        pelican_private.install_url_memo()
         self.memo: dict[tuple[str, str], tuple] = {}  # (source, class) -> (stamp, object)
         self.deps: dict[str, dict[str, set]] = {}  # output (relative) -> {source: attributes it read}
         self.outputs: set[str] = set()  # outputs of the last good build (written by the writer)
