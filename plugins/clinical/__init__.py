@@ -169,10 +169,13 @@ def _lint_citations(contents, settings) -> None:
         memory=config.pandoc_memory,
     )
     site = citations_bibliography.folder_files(config.bibliography_path)
+    read: dict[tuple, list] = {}  # the same files (most articles: the site's folder alone) read once
     for content in contents:
         named = content.metadata.get("bibliography")
-        own = citelint.article_files(content.source_path, named, config.content_path)
-        entries = citelint.entries(loader.load_many([*site, *own]).entries.values())
+        files = (*site, *citelint.article_files(content.source_path, named, config.content_path))
+        if files not in read:
+            read[files] = citelint.entries(loader.load_many(list(files)).entries.values())
+        entries = read[files]
         if not entries:
             continue
         text = Path(content.source_path).read_text(encoding="utf-8-sig")
