@@ -224,14 +224,25 @@ def lint(c):
 def test(c, k="", x=False):
     """Lint, then every test (pytest). -k selects tests by name, as in pytest."""
     lint(c)
-    # Both cores: one pytest-xdist worker per core, each test file on one worker (tests/conftest.py
-    # groups them); the 25 slowest tests are listed at the end.
-    args = [PY, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "--durations=25"]
-    if k:
-        args += ["-k", k]
-    if x:
-        args.append("-x")
-    result = subprocess.run(args, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    if result.returncode == 5:
+    # Both cores: one pytest-xdist worker per core, each test file on one worker (its module fixtures
+    # made once); then tests/publish on its own, in one process (it builds into the repository's own
+    # output/ and starts its servers on free ports). The 25 slowest tests are listed.
+    selection = (["-k", k] if k else []) + (["-x"] if x else [])
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    parallel = [
+        PY,
+        "-m",
+        "pytest",
+        "-n",
+        "auto",
+        "--dist",
+        "loadfile",
+        "--durations=25",
+        "--ignore=tests/publish",
+    ]
+    serial = [PY, "-m", "pytest", "tests/publish", "--durations=10"]
+    codes = [subprocess.run([*cmd, *selection], cwd=ROOT, env=env).returncode for cmd in (parallel, serial)]
+    if codes == [5, 5]:
         sys.exit("pytest collected no tests: that is a failure here, never a pass.")
-    sys.exit(result.returncode)
+    failed = [code for code in codes if code not in (0, 5)]
+    sys.exit(failed[0] if failed else 0)

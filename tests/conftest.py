@@ -98,15 +98,3 @@ def production_site(tmp_path_factory) -> BuildResult:
 def project(tmp_path) -> Path:
     """A throwaway copy of the project for bad-input tests."""
     return copy_project(tmp_path / "project")
-
-
-def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist (`invoke test`: `-n auto --dist loadgroup`) each test file runs on one worker,
-    so its module fixtures (a built sandbox, a browser page) are made once; tests/publish, which
-    builds into the repository's own output/ and .cache/, runs on one worker as a whole."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        rel = Path(item.path).resolve().relative_to(ROOT)
-        group = "repository-output" if rel.parts[:2] == ("tests", "publish") else rel.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
