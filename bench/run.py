@@ -41,6 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.corpus import generate
+from sitetools.build import wait_for_discards
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -69,6 +70,8 @@ def _run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, float | None]:
                 tail = log.read().decode(errors="replace")[-3000:]
                 raise BenchError(f"benchmark run failed: {' '.join(cmd)}\n{tail}")
         own = int(rss_file.read_text()) / 1024 if rss_file.is_file() else None
+    if "--output" in cmd:  # the old site's removal, left to a background `rm`: done before the next run
+        wait_for_discards(Path(cmd[cmd.index("--output") + 1]))
     return seconds, usage.ru_maxrss / 1024, own
 
 

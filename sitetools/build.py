@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from importlib import metadata
@@ -51,13 +52,14 @@ def _fingerprint(settings_file: Path) -> str:
 
 #: Test hooks (the kill tests in tests/hostile/test_output.py use them; never set otherwise):
 #: SITETOOLS_BUILD_PAUSE_AT=<point>[:seconds] prints "build: paused at <point>" and sleeps (60 s),
-#: so a test can kill the build there (points: locked, staged, exchanged, half-swapped);
+#: so a test can kill the build there (points: locked, staged, exchanged, half-swapped; writing: in a
+#: child process of sitetools.parallel.ParallelWrites, before it writes its share of the pages);
 #: SITETOOLS_BUILD_NO_EXCHANGE=1 takes the fallback path of systems without renameat2.
 PAUSE_AT = "SITETOOLS_BUILD_PAUSE_AT"
 NO_EXCHANGE = "SITETOOLS_BUILD_NO_EXCHANGE"
 
 
-def _pause(point: str) -> None:
+def pause(point: str) -> None:
     name, _, seconds = os.environ.get(PAUSE_AT, "").partition(":")
     if name == point:
         print(f"build: paused at {point} (PID {os.getpid()})", file=sys.stderr, flush=True)
@@ -116,6 +118,10 @@ def clean_leftovers(output: Path) -> None:
             leftovers.remove(old[-1])
     for path in leftovers:
         _remove(path)
+    for trash in (output.parent / ".cache").glob(f"{output.name}.trash-*"):  # see discard()
+        pid = trash.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove(trash)
     remove_dead_temps(output.parent / ".cache", "diagnostics.json.new-*")  # see _write_findings
 
 
@@ -134,6 +140,40 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    return True
+
+
+def discard(tree: Path, output: Path) -> None:
+    """Delete an old site without waiting for it: moved aside to <output parent>/.cache/<output
+    name>.trash-PID (one rename), then removed by a detached `rm -rf` (a 1,000-article site is
+    thousands of files: up to a second of the build otherwise). The next build removes a trash folder
+    whose build is gone, should the removal not have finished."""
+    rm = shutil.which("rm", path="/usr/bin:/bin")
+    trash = output.parent / ".cache" / f"{output.name}.trash-{os.getpid()}"
+    try:
+        if rm is None:
+            raise OSError("no rm")
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        _remove(trash)  # a folder of this PID's earlier build (the live preview rebuilds in one process)
+        tree.rename(trash)
+        subprocess.Popen(
+            [rm, "-rf", "--", str(trash)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        _remove(trash if trash.exists() and not tree.exists() else tree)
+
+
+def wait_for_discards(output: Path, timeout: float = 120) -> bool:
+    """Wait until no old site of `output` is being removed (the benchmark, between runs); False: timed out."""
+    deadline = time.monotonic() + timeout
+    while list((output.parent / ".cache").glob(f"{output.name}.trash-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
     return True
 
 
@@ -177,12 +217,12 @@ def _swap_in(new: Path, output: Path) -> None:
         new.rename(output)
         return
     if _exchange(new, output):
-        _pause("exchanged")
-        _remove(new)  # now the old site
+        pause("exchanged")
+        discard(new, output)  # now the old site
         return
     old = output.with_name(f".{output.name}.old-{os.getpid()}")
     output.rename(old)
-    _pause("half-swapped")
+    pause("half-swapped")
     new.rename(output)
     _remove(old)
 
@@ -302,12 +342,12 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     from pelican import Pelican
 
     import diagnostics
-    from sitetools.parallel import ParallelReads, default_jobs
+    from sitetools.parallel import ParallelReads, ParallelWrites, default_jobs
 
     collector = diagnostics.COLLECTOR
     where = diagnostics.relpath(final)
     clean_leftovers(final)
-    _pause("locked")
+    pause("locked")
     staging = final.with_name(f".{final.name}.new-{os.getpid()}")
     staging.mkdir(parents=True)
     settings["OUTPUT_PATH"] = str(staging)
@@ -317,8 +357,10 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:
-        # By default only a site with many files to read uses workers (the 18-page site: none).
-        with ParallelReads(default_jobs(), 40) if jobs is None else ParallelReads(jobs):
+        # By default only a site with many files uses more processes (the 18-page site: none).
+        least = 40 if jobs is None else 2
+        reads = ParallelReads(default_jobs() if jobs is None else jobs, least)
+        with reads, ParallelWrites(reads.jobs, least, before_fork=reads.close):
             Pelican(settings).run()
     except Exception as exc:  # every failure ends in the same summary, never a bare traceback
         if not isinstance(exc, diagnostics.ReportedError):
@@ -342,10 +384,9 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     summary = collector.summary()
     if summary:
         print(summary, file=stream)
-    seconds = time.perf_counter() - started
     failed = bool(collector.errors)
     if not failed:
-        _pause("staged")
+        pause("staged")
         try:
             _swap_in(staging, final)
         except OSError as exc:
@@ -354,6 +395,7 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
         else:
             with contextlib.suppress(OSError):
                 os.replace(findings, findings.with_name("diagnostics.json"))
+    seconds = time.perf_counter() - started
     if failed:
         _remove(staging)
         if findings:

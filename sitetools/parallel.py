@@ -1,6 +1,7 @@
 """Both cores for the full build: the Markdown of every article and page is read (Python-Markdown and
 the plugins' extensions, the bulk of a build) by worker processes while the build process does the
-rest in Pelican's own order.
+rest in Pelican's own order (ParallelReads); then the pages are rendered and written by the build
+process and forked children, each making its share of the writes (ParallelWrites).
 
 The workers are forked from the build process once Pelican and its plugins are set up (after the
 content checks that run before anything is read), so each has the very reader the build would use.
@@ -17,10 +18,11 @@ import contextlib
 import io
 import os
 import pickle
+import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from sitetools.pelican_private import prefetch_reads
+from sitetools.pelican_private import prefetch_reads, strided_writer_base
 
 MARKDOWN = ("md", "markdown", "mkd", "mdown")
 _STATE: dict = {}  # what a forked worker inherits: {"readers": {fmt: reader}, "settings": dict}
@@ -126,6 +128,18 @@ class ParallelReads:
             diagnostics.COLLECTOR.add(diag)
         return kind, value
 
+    def close(self) -> None:
+        """Stop the workers (reading is over; before the build process forks again, as a fork copies
+        only the thread that forks and the pool has one of its own)."""
+        if self.pool is not None:
+            for future in self.futures.values():
+                future.cancel()
+            with contextlib.suppress(Exception):
+                self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            self.futures.clear()
+            self.waiting.clear()
+
     def __enter__(self):
         self._hook = prefetch_reads(self)
         self._hook.__enter__()
@@ -133,9 +147,158 @@ class ParallelReads:
 
     def __exit__(self, *exc) -> None:
         self._hook.__exit__(*exc)
-        if self.pool is not None:
-            for future in self.futures.values():
-                future.cancel()
-            with contextlib.suppress(Exception):
-                self.pool.shutdown(wait=True, cancel_futures=True)
+        self.close()
         _STATE.clear()
+
+
+class ParallelWrites:
+    """While active, the pages the article and page generators write (Jinja renders and feeds: the
+    other half of a build's work) are shared out between the build process and `jobs` - 1 children
+    forked once every page's content is final (when Pelican makes its writer, after the
+    all_generators_finalized signal): each process runs those two generators' output and makes every
+    `jobs`-th write in Pelican's order (sitetools.pelican_private.strided_writer_base), so together
+    they write each file once, with what a single process writes. The other generators (static files,
+    plugins' own) run in the build process alone, while the children write; the build process then
+    waits for the children and takes their findings, before Pelican's `finalized` signal.
+
+    Fewer than `min_contents` articles and pages (a small site): no children. `before_fork` runs just
+    before the first fork (it stops the reading workers)."""
+
+    def __init__(self, jobs: int, min_contents: int = 2, before_fork=None) -> None:
+        self.jobs, self.min_contents, self.before_fork = jobs, min_contents, before_fork
+        self.generators: list = []
+        self.children: list[tuple[int, int]] = []  # (PID, read end of its pipe)
+
+    def _keep_generators(self, generators) -> None:
+        self.generators = list(generators)
+
+    def _writer_class(self, pelican):
+        parallel = self
+
+        class Writer(strided_writer_base()):
+            def __init__(self, *args, **kwargs) -> None:
+                super().__init__(*args, **kwargs)
+                parallel._share_out(self)
+
+        return Writer
+
+    def _share_out(self, writer) -> None:
+        from pelican.generators import ArticlesGenerator, PagesGenerator
+
+        shared = [g for g in self.generators if isinstance(g, ArticlesGenerator | PagesGenerator)]
+        contents = sum(len(g.context.get(name) or ()) for g in shared[:1] for name in ("articles", "pages"))
+        if self.jobs < 2 or contents < self.min_contents:
+            return
+        if self.before_fork is not None:
+            self.before_fork()
+        jobs = self.jobs
+        for k in range(1, jobs):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: its share of the pages, its findings to the pipe, and out
+                os.close(read_end)
+                _write_share(writer, shared, (k, jobs), write_end)
+            os.close(write_end)
+            self.children.append((pid, read_end))
+
+        for generator in shared:
+            generator.generate_output = _sharing(generator.generate_output, (0, jobs))
+        last = [g for g in self.generators if hasattr(g, "generate_output")][-1]
+        output = last.generate_output
+
+        def generate_output_then_join(writer_):
+            try:
+                output(writer_)
+            finally:
+                self._join()
+
+        last.generate_output = generate_output_then_join
+
+    def _join(self) -> None:
+        """Wait for every child; report what each found (and a child that died: as an error)."""
+        import diagnostics
+
+        children, self.children = self.children, []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            try:
+                found = pickle.loads(data)
+            except Exception:
+                code = os.waitstatus_to_exitcode(status)
+                how = f"was killed by signal {-code}" if code < 0 else f"stopped with exit code {code}"
+                diagnostics.error(
+                    "", None, f"a process writing pages {how}; build again (`--jobs 1` writes in one process)"
+                )
+                continue
+            for diag in found:
+                diagnostics.COLLECTOR.add(diag)
+
+    def __enter__(self):
+        from pelican import signals
+
+        signals.all_generators_finalized.connect(self._keep_generators, weak=False)
+        signals.get_writer.connect(self._writer_class, weak=False)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from pelican import signals
+
+        signals.all_generators_finalized.disconnect(self._keep_generators)
+        signals.get_writer.disconnect(self._writer_class)
+        for pid, read_end in self.children:  # the build process failed before it waited for them
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(read_end)
+        self.children = []
+        self.generators = []
+
+
+def _sharing(generate_output, share):
+    def generate_output_shared(writer):
+        writer.share, writer.number = share, writer.number
+        try:
+            generate_output(writer)
+        finally:
+            writer.share = None
+
+    return generate_output_shared
+
+
+def _write_share(writer, generators, share, fd: int):
+    """In a forked child: write this share of the generators' pages, send the findings, exit."""
+    import diagnostics
+    from sitetools.build import pause
+
+    _die_with_parent()
+    pause("writing")
+    mark = diagnostics.COLLECTOR.mark()
+    try:
+        writer.share, writer.number = share, 0
+        for generator in generators:
+            generator.generate_output(writer)
+    except diagnostics.ReportedError:
+        pass
+    except BaseException as exc:  # every failure ends as a finding, as in the build process
+        from sitetools.build import report_failure
+
+        report_failure(exc)
+    try:
+        data = pickle.dumps(diagnostics.COLLECTOR.since(mark), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: this child gets SIGKILL when the build process dies (a killed build leaves no writer)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL

@@ -148,6 +148,79 @@ def buffered_writer_base():
     return BufferedWriter
 
 
+def strided_writer_base():
+    """Pelican's Writer that can leave some writes to another process: while `share` is (k, n), each
+    page render and feed is numbered in Pelican's order and only those numbered k modulo n are made;
+    for the others only the bookkeeping runs (Pelican's overwrite rules in `_open_w`, the context's
+    `localsiteurl`, the folders), and the file is not touched. share None: every write is made."""
+    from pelican.utils import sanitised_join
+    from pelican.writers import FileOverwriteFailedError, Writer
+
+    class Share:
+        """A template whose render is made only for this process's share of the writes."""
+
+        def __init__(self, template, writer) -> None:
+            self.template, self.writer = template, writer
+
+        def render(self, *args, **kwargs):
+            if self.writer.mine():
+                return self.template.render(*args, **kwargs)
+            self.writer.skipping = True
+            return ""
+
+        def __getattr__(self, name):
+            return getattr(self.template, name)
+
+    class StridedWriter(Writer):
+        share: tuple[int, int] | None = None
+        number = 0  # writes numbered so far while sharing
+        skipping = False  # the write being made is another process's
+
+        def mine(self) -> bool:
+            if self.share is None:
+                return True
+            number, (k, n) = self.number, self.share
+            self.number += 1
+            return number % n == k
+
+        def write_file(self, name, template, context, *args, **kwargs):
+            if self.share is not None:
+                template = Share(template, self)
+            return super().write_file(name, template, context, *args, **kwargs)
+
+        def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                       override_output=False, feed_title=None):  # fmt: skip
+            if self.mine():
+                return super().write_feed(
+                    elements, context, path, url, feed_type, override_output, feed_title
+                )
+            if path:
+                self.note(sanitised_join(self.output_path, path), override_output)
+            return None
+
+        def note(self, filename, override) -> bool:
+            """Pelican's overwrite rules (Writer._open_w) without opening the file; False: skip it."""
+            if filename in self._overridden_files:
+                if override:
+                    raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second time')
+                return False
+            if filename in self._written_files and not override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": already written')
+            if override:
+                self._overridden_files.add(filename)
+            self._written_files.add(filename)
+            return True
+
+        def _open_w(self, filename, encoding, override=False):
+            if not self.skipping:
+                return super()._open_w(filename, encoding, override)
+            self.skipping = False
+            self.note(filename, override)
+            return open(os.devnull, "w", encoding=encoding)
+
+    return StridedWriter
+
+
 # --- the Jinja patch: who reads which content object ---------------------------------------------
 def install_jinja_recorder(note) -> None:
     """Call `note(content_object, attribute_or_None)` on every template access to a Pelican content

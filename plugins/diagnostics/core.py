@@ -62,6 +62,13 @@ class Collector:
             self._seen.add(key)
             self._items.append(diag)
 
+    def mark(self) -> int:
+        """A bookmark: :meth:`since` returns what was added after it (a forked writer's findings)."""
+        return len(self._items)
+
+    def since(self, mark: int) -> list[Diagnostic]:
+        return self._items[mark:]
+
     def clear(self) -> None:
         self._items.clear()
         self._seen.clear()

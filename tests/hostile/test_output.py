@@ -219,3 +219,18 @@ def test_a_disk_full_while_pagefind_writes_fails_the_build_and_keeps_the_site(bo
     assert "Traceback" not in result.stderr
     assert tree(output) == before
     assert leftovers(output) == []
+
+
+def test_the_replaced_site_is_removed_in_the_background_and_a_killed_removal_by_the_next_build(box):
+    from sitetools.build import wait_for_discards
+
+    trash = box.output.parent / ".cache"
+    dead = trash / f"{box.output.name}.trash-999999999"  # a build gone before its old site was removed
+    (dead / "articles").mkdir(parents=True)
+    (dead / "articles" / "index.html").write_text("old", encoding="utf-8")
+    result = box.build()
+    assert result.returncode == 0, result.stderr
+    assert not dead.exists()
+    assert wait_for_discards(box.output, 60)
+    assert list(trash.glob(f"{box.output.name}.trash-*")) == []
+    assert leftovers(box.output) == [] and (box.output / "index.html").is_file()

@@ -1,10 +1,16 @@
-"""A build whose Markdown is read by worker processes (the default on a machine with two or more
-cores) writes exactly what a single-process build writes, and reports the same findings."""
+"""A build whose Markdown is read by worker processes and whose pages are written by forked children
+(the default on a machine with two or more cores) writes exactly what a single-process build writes,
+and reports the same findings; a writer that dies fails the build and leaves the site as it was."""
 
 from __future__ import annotations
 
 import filecmp
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +70,61 @@ def test_workers_report_a_files_errors_as_one_process_does(project, tmp_path):
     assert one.returncode == 1 and two.returncode == 1
     assert "unknown citation key 'hartvigsen2019'" in two.stderr
     assert one.stderr.splitlines()[:-1] == two.stderr.splitlines()[:-1]
+
+
+def _start(project: Path, output: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitetools.build", "--output", str(output), "--jobs", "2", "--ignore-cache"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(project), **env},
+    )
+
+
+def _paused_writer(proc: subprocess.Popen) -> int:
+    """The PID of the child that paused before writing its share of the pages."""
+    for line in proc.stderr:
+        if found := re.search(r"paused at writing \(PID (\d+)\)", line):
+            return int(found.group(1))
+    raise AssertionError(f"the build ended (exit {proc.wait()}) without a writer pausing")
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_page_writer_killed_fails_the_build_and_keeps_the_previous_site(project, tmp_path):
+    first = run_build(project, tmp_path / "output", "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    before = _files(first.output)
+    proc = _start(project, first.output, SITETOOLS_BUILD_PAUSE_AT="writing:60")
+    writer = _paused_writer(proc)
+    assert writer != proc.pid
+    os.kill(writer, signal.SIGKILL)
+    rest = proc.stderr.read()
+    assert proc.wait(60) == 1
+    assert "error: a process writing pages was killed by signal 9" in rest, rest
+    assert "Build FAILED" in rest
+    assert _files(first.output) == before
+
+
+def test_a_killed_build_takes_its_page_writers_with_it(project, tmp_path):
+    proc = _start(project, tmp_path / "output", SITETOOLS_BUILD_PAUSE_AT="writing:60")
+    writer = _paused_writer(proc)
+    proc.kill()
+    proc.wait(10)
+    proc.stderr.close()
+    assert _gone(writer), f"the page writer {writer} outlived the build it wrote for"
