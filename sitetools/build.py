@@ -32,6 +32,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from sitetools import pelican_private
 from sitetools.pelican_private import check_version, install_atomic_pelican_cache
 from sitetools.templates import compile_once
 
@@ -354,6 +355,9 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     if ignore_cache:
         settings["LOAD_CONTENT_CACHE"] = False
     install_atomic_pelican_cache()
+    pelican_private.install_markdown_reuse()
+    pelican_private.install_relative_path_memo()
+    pelican_private.install_url_memo()
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:

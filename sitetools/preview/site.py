@@ -64,6 +64,7 @@ class LiveSite:
         recorder.install()
         pelican_private.install_atomic_static_copies()
         pelican_private.install_atomic_pelican_cache()
+        pelican_private.install_markdown_reuse()
         pelican_private.install_relative_path_memo()
         pelican_private.install_static_links_memo()
         pelican_private.install_url_memo()
