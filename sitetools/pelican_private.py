@@ -259,6 +259,31 @@ def install_markdown_reuse() -> None:
     MarkdownReader.read = read
 
 
+# --- the sitemap's dates, formatted once per process --------------------------------------------
+def install_sitemap_date_memo() -> None:
+    """The sitemap plugin (pelican.plugins.sitemap) formats every page's date again whenever it writes
+    the sitemap, which the live preview does on every save (~1,500 dates at 1,000 articles, through
+    Pelican's slow strftime): remember each date's text, keyed by its ISO form (which holds its UTC
+    offset, all the format depends on; equal datetimes in different zones stay apart)."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    original = sitemap.format_date
+    if getattr(original, "memoized", False):
+        return
+    known: dict[tuple, str] = {}
+
+    def format_date(date):
+        key = (type(date), date.isoformat())
+        if key not in known:
+            known[key] = original(date)
+        return known[key]
+
+    format_date.memoized = True
+    sitemap.format_date = format_date
+
+
 # --- the Jinja patch: who reads which content object ---------------------------------------------
 def install_jinja_recorder(note) -> None:
     """Call `note(content_object, attribute_or_None)` on every template access to a Pelican content

@@ -68,6 +68,7 @@ class LiveSite:
         pelican_private.install_relative_path_memo()
         pelican_private.install_static_links_memo()
         pelican_private.install_url_memo()
+        pelican_private.install_sitemap_date_memo()
         self.memo: dict[tuple[str, str], tuple] = {}  # (source, class) -> (stamp, object)
         self.deps: dict[str, dict[str, set]] = {}  # output (relative) -> {source: attributes it read}
         self.outputs: set[str] = set()  # outputs of the last good build (written by the writer)

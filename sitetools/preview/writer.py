@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import ChainMap
 from pathlib import Path
+
+from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from sitetools.pelican_private import buffered_writer_base
 from sitetools.preview import recorder
@@ -24,6 +28,9 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+_PAGED = frozenset({"articles", "dates"})  # what Pelican's write_file paginates (when the template is)
 
 
 class _Buffer:
@@ -80,10 +87,32 @@ def make_writer_class():
             self.planned.add(name)
             return self.dirty is None or name in self.dirty or name not in self.site.deps
 
-        def write_file(self, name, template, context, *args, **kwargs):
-            if name:
-                template = _TrackedTemplate(template, self)
-            return super().write_file(name, template, context, *args, **kwargs)
+        def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                       template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
+            if not name:
+                return None
+            paged = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in _PAGED}
+            if not (paged and template_name in self.settings["PAGINATED_TEMPLATES"]) and not self.wanted(
+                name
+            ):
+                self._skip(name, context, relative_urls, override_output, kwargs)
+                return None
+            template = _TrackedTemplate(template, self)
+            return super().write_file(
+                name, template, context, relative_urls, paginated, template_name, override_output, url,
+                **kwargs,
+            )  # fmt: skip
+
+        def _skip(self, name, context, relative_urls, override_output, kwargs) -> None:
+            """One page that is not rendered again (most of an incremental build's ~1,000): what
+            Pelican's write_file does around a render, without its copy of the whole context: its
+            overwrite rules, and the content_written signal (the sitemap lists the page)."""
+            path = sanitised_join(self.output_path, name)
+            self._open_w(path, "utf-8", override_output)  # a discarded buffer: the bookkeeping only
+            local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
+            if relative_urls:
+                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+            signals.content_written.send(path, context=ChainMap(kwargs, local, context))
 
         def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
             if path:
