@@ -84,6 +84,10 @@ def has_year(item: dict) -> bool:
     return False
 
 
+#: What each bibliography file held when last read, by path: (stamp, (entries, problems, source)).
+_KNOWN: dict[Path, tuple[tuple, tuple]] = {}
+
+
 class Loader(BibConverter):
     """Parses each bibliography file at most once per build (``load`` is memoised per path)."""
 
@@ -108,8 +112,27 @@ class Loader(BibConverter):
     def load(self, path: str | Path) -> tuple[list[Entry], list[Problem]]:
         path = Path(path).resolve()
         if path not in self._files:
-            self._files[path] = self._load(path)
+            self._files[path] = self._load_known(path)
         return self._files[path]
+
+    def _load_known(self, path: Path) -> tuple[list[Entry], list[Problem]]:
+        """A file read by an earlier build of this process (the live preview rebuilds on every save,
+        and two plugins read the same files) and unchanged since (same inode, size and change
+        times): what was read then. Not with `load_cache` off (`--ignore-cache`: read afresh)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return self._load(path)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, self.max_bytes)
+        kept = _KNOWN.get(path)
+        if self.load_cache and kept is not None and kept[0] == stamp:
+            entries, problems, source = kept[1]
+            if source is not None:
+                self.sources[str(path)] = source
+            return list(entries), list(problems)
+        entries, problems = self._load(path)
+        _KNOWN[path] = (stamp, (tuple(entries), tuple(problems), self.sources.get(str(path))))
+        return entries, problems
 
     def _load(self, path: Path) -> tuple[list[Entry], list[Problem]]:
         fmt = EXTENSIONS.get(path.suffix.lower())

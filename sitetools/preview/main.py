@@ -179,16 +179,48 @@ class Preview:
         print(f"Live preview of {self.output} on http://{HOST}:{port}/ (Ctrl-C to stop)", flush=True)
         self.watch()
 
-    def watch(self) -> None:
-        seen = self.watched()
+    def waits(self):
+        """Yield whenever something watched may have changed: True at once when the kernel says so
+        (inotify, through watchfiles: a save is seen in milliseconds, once 20 ms pass without another
+        change), and at least every second (a settings file replaced by a rename); False every
+        `--interval` seconds where file notifications do not work (some network or container file
+        systems) or with `--poll`."""
+        if not self.args.poll:
+            folders = [ROOT / "plugins"]
+            if self.site is not None:
+                folders += [self.site.content, Path(self.site.pelican.theme)]
+            paths = [p for p in (*folders, *self.restart_on) if p.exists()]
+            try:
+                import watchfiles
+
+                changes = watchfiles.watch(
+                    *paths,
+                    watch_filter=None,
+                    debounce=1000,
+                    step=20,
+                    rust_timeout=1000,
+                    yield_on_timeout=True,
+                )
+                for _ in changes:
+                    yield True
+            except (ImportError, OSError, RuntimeError) as exc:  # e.g. the inotify watch limit
+                print(
+                    f"Watching by looking every {self.args.interval} s ({exc})", file=sys.stderr, flush=True
+                )
         while True:
             time.sleep(self.args.interval)
+            yield False
+
+    def watch(self) -> None:
+        seen = self.watched()
+        for notified in self.waits():
             now = self.watched()
             if now == seen:
                 continue
             # Let an editor finish its save (truncate then write, or write then rename): build only
-            # once two looks 30 ms apart agree, or after about a second of constant change.
-            for _ in range(30):
+            # once two looks 30 ms apart agree, or after about a second of constant change (told by
+            # the kernel: once it reported 20 ms without a change).
+            for _ in range(0 if notified else 30):
                 time.sleep(0.03)
                 settled = self.watched()
                 if settled == now:
@@ -218,7 +250,15 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=doc.splitlines()[0])
     add_settings_arguments(parser)
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)")
-    parser.add_argument("--interval", type=float, default=0.05, help="seconds between looks for changes")
+    parser.add_argument(
+        "--poll", action="store_true", help="look for changes every --interval s, not told by the kernel"
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.05,
+        help="seconds between looks for changes with --poll (or no inotify)",
+    )
     parser.add_argument("--no-search", action="store_true", help="do not build the Pagefind search index")
     args = parser.parse_args(argv)
     args.argv = argv

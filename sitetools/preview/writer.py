@@ -4,6 +4,7 @@ output reads, and writes a file (atomically) only when its bytes change."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections import ChainMap
 from pathlib import Path
@@ -31,6 +32,12 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
 
 
 _PAGED = frozenset({"articles", "dates"})  # what Pelican's write_file paginates (when the template is)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_url(name: str) -> str:
+    """The SITEURL of a page with relative URLs (Pelican's write_file), the same for every build."""
+    return path_to_url(get_relative_path(name))
 
 
 class _Buffer:
@@ -111,7 +118,7 @@ def make_writer_class():
             self._open_w(path, "utf-8", override_output)  # a discarded buffer: the bookkeeping only
             local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
             if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+                local["SITEURL"] = local["localsiteurl"] = _relative_url(name)
             signals.content_written.send(path, context=ChainMap(kwargs, local, context))
 
         def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):

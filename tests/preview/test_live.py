@@ -181,6 +181,21 @@ def test_edits_show_up_and_equal_a_full_build(live, tmp_path):
     assert_equals_full_build(live, tmp_path / "two")
 
 
+def test_a_bibliography_edit_shows_in_the_article_that_cites_it(live, tmp_path):
+    bib = "content/references/back-pain-running.bib"
+    original = (live.project / bib).read_text(encoding="utf-8")
+    old_title = "What low back pain is and why we need to pay attention"
+    assert old_title in live.get("/articles/back-pain-how-running-can-help-not-harm/")
+    try:
+        assert live.save(bib, original.replace(old_title, "What low back pain is, retitled"))["ok"]
+        page = live.get("/articles/back-pain-how-running-can-help-not-harm/")
+        assert "What low back pain is, retitled" in page and old_title not in page
+        assert_equals_full_build(live, tmp_path / "retitled")
+    finally:
+        assert live.save(bib, original)["ok"]
+    assert old_title in live.get("/articles/back-pain-how-running-can-help-not-harm/")
+
+
 def test_an_error_replaces_the_page_and_clears_when_fixed(live):
     seed = live.project / SEED
     original = seed.read_text(encoding="utf-8")
