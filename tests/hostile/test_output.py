@@ -197,9 +197,13 @@ def _kib(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) // 1024
 
 
+#: Index before the swap, as a production build does (a development build indexes in the background).
+FOREGROUND = ("-e", "SEARCH_BACKGROUND=False")
+
+
 def test_a_disk_full_while_pagefind_writes_fails_the_build_and_keeps_the_site(box, tiny_disk):
     output = tiny_disk / "output"
-    first = run_build(box.project, output)
+    first = run_build(box.project, output, *FOREGROUND)
     assert first.returncode == 0, first.stderr
     before = tree(output)
     pages = _kib(output) - _kib(output / "pagefind")
@@ -211,7 +215,7 @@ def test_a_disk_full_while_pagefind_writes_fails_the_build_and_keeps_the_site(bo
     (box.project / SEED).write_text(
         (box.project / SEED).read_text(encoding="utf-8").replace("Low back pain", "LBP", 1), encoding="utf-8"
     )
-    result = run_build(box.project, output)
+    result = run_build(box.project, output, *FOREGROUND)
     assert result.returncode == 1, result.stderr
     assert re.search(
         r"^search: error: Pagefind wrote a broken index: .*is the disk full\?", result.stderr, re.M
