@@ -192,21 +192,35 @@ def _write(path: Path, data: dict) -> None:
     os.replace(temp, path)
 
 
-def _running(pid: int | None) -> bool:
-    """Whether process `pid` is running (a zombie, dead but not yet reaped, is not)."""
-    if not pid:
+def _running(process) -> bool:
+    """Whether a process is running: `process` is a PID, or [PID, start time] as `_ident` gives (a PID
+    the system has since given to another process is not it). A zombie (dead, not yet reaped) is not."""
+    pid, start = process if isinstance(process, list | tuple) else (process, None)
+    if not isinstance(pid, int) or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+        return start is None
+    return fields[0] != "Z" and (start is None or fields[19] == start)
+
+
+def _ident(pid: int) -> list:
+    """[PID, start time] of a process (the start time from /proc on Linux, else None)."""
+    try:
+        return [pid, Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]]
+    except (OSError, IndexError):
+        return [pid, None]
+
+
+def _pid(process) -> int | None:
+    return process[0] if isinstance(process, list | tuple) else process
 
 
 def _setting(settings: dict) -> bool | None:
@@ -264,7 +278,8 @@ def index_for_build(settings: dict, staging: Path, output: Path, stream=sys.stde
                 start_new_session=True,  # not stopped by a Ctrl-C in the terminal that built the site
             )
         state = _read(files["state"]) or {}
-        _write(files["state"], {"token": token, "pid": proc.pid, "pids": [*_live(state), proc.pid]})
+        me = _ident(proc.pid)
+        _write(files["state"], {"token": token, "pid": me, "pids": [*_live(state), me]})
     where = diagnostics.relpath(output) or str(output)
     print(
         f"search: indexing {where}/ in the background (PID {proc.pid}); until it is done, search shows "
@@ -274,8 +289,9 @@ def index_for_build(settings: dict, staging: Path, output: Path, stream=sys.stde
     )
 
 
-def _live(state: dict) -> list[int]:
-    return [pid for pid in state.get("pids") or () if isinstance(pid, int) and _running(pid)]
+def _live(state: dict) -> list:
+    """The indexers of a state record that still run."""
+    return [process for process in state.get("pids") or () if _running(process)]
 
 
 def _carry(old: Path, new: Path) -> None:
@@ -329,7 +345,7 @@ def previous_problem(output: str | os.PathLike) -> str | None:
     done = _read(files["done"])  # it may have finished just now
     if done and done.get("token") == state.get("token"):
         return previous_problem(output)
-    why = f"the background indexer (PID {state.get('pid')}) stopped before it finished"
+    why = f"the background indexer (PID {_pid(state.get('pid'))}) stopped before it finished"
     return f"{STALE}: {why}{_what_to_do(files['log'])}"
 
 

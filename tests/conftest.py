@@ -69,7 +69,7 @@ def run_build(project: Path, output: Path, *extra: str, settings: str = "pelican
     # outlives the test (a build that fails starts none).
     from sitetools.search import wait_for_index
 
-    wait_for_index(output, timeout=300)
+    wait_for_index(output if Path(output).is_absolute() else Path(project) / output, timeout=300)
     return BuildResult(proc.returncode, output, proc.stdout, proc.stderr)
 
 
