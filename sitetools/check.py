@@ -9,7 +9,8 @@ was checked, the result and where to look:
 - accessibility: axe-core in Chromium on one page of every type, light and dark colour schemes,
   WCAG 2.2 A and AA rules;
 - budgets: the bytes a first visit downloads, per page, against CHECK_BUDGETS (pelicanconf.py);
-- content: the findings the build reported (review dates, reading age, references, citations);
+- content: the findings the build reported (review dates, reading age, references, citations),
+  and a search index that a development build's background indexer could not make;
 - with --lighthouse: Lighthouse (mobile) on the home page and an article.
 
 Every server it needs is started on 127.0.0.1 and stopped by its PID before it exits. A check
@@ -105,6 +106,9 @@ def main(argv=None) -> int:
         print(f"{output}/index.html does not exist: build the site first (`invoke build`).", file=sys.stderr)
         return 2
     settings = read_settings(str(ROOT / args.settings))
+    from sitetools.search import wait_for_index
+
+    wait_for_index(output)  # a development build's search index, made in the background: checked whole
     started = time.perf_counter()
     with localised(output, settings.get("SITEURL", "")) as checked:
         rows, external, seconds = run_checks(checked, settings, only, args.lighthouse)

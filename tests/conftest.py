@@ -65,6 +65,11 @@ def run_build(project: Path, output: Path, *extra: str, settings: str = "pelican
         env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin", "HOME": str(project)},
         timeout=300,
     )
+    # A development build indexes search in the background: wait, so the site is whole and no indexer
+    # outlives the test (a build that fails starts none).
+    from sitetools.search import wait_for_index
+
+    wait_for_index(output if Path(output).is_absolute() else Path(project) / output, timeout=300)
     return BuildResult(proc.returncode, output, proc.stdout, proc.stderr)
 
 

@@ -1,6 +1,7 @@
 """Content findings of the plugins (review dates, reading age, references, citations ...): what the
 build that made the site reported, read from the diagnostics file it writes beside its caches
-(`<output>/../.cache/diagnostics.json`, see sitetools/build.py).
+(`<output>/../.cache/diagnostics.json`, see sitetools/build.py), and whether the search index a
+development build made in the background is up to date (sitetools/search.py).
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ def run(site: Site) -> list[Row]:
         findings = json.loads(path.read_text(encoding="utf-8"))["diagnostics"]
     except (OSError, ValueError, KeyError):
         return [Row("site", CHECK, FAIL, f"no build findings at {path}: build the site with `invoke build`")]
+    from sitetools.search import STALE, previous_problem
+
     rows = []
+    if problem := previous_problem(site.output):  # the background index now, not as the build saw it
+        rows.append(Row("site", f"{CHECK}: search", FAIL, problem))
     for item in findings:
+        if item.get("check") == "search" and item["message"].startswith(STALE):
+            continue
         kind = _page_type(site.settings, item["path"])
         where = f"{item['path']}:{item['line']}" if item.get("line") else item["path"] or "site"
         result = FAIL if item["severity"] == "error" else WARN

@@ -127,6 +127,11 @@ def stage(site: Path, dest: Path) -> None:
     findings of the build that made it, which the content check reads beside the site."""
     if not (site / "index.html").is_file():
         raise PublishError(f"{site}: no index.html there; is it a built site?")
+    from sitetools.search import wait_for_index
+
+    record = wait_for_index(site)  # a search index still being made in the background: whole, then copied
+    if record and not record.get("ok"):
+        raise PublishError(f"{site}: {record.get('problem')}; nothing was published")
     links = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_symlink())
     if links:  # copied, a link to ~/.ssh/id_ed25519 would be published as a file
         raise PublishError(f"{site}/{links[0]}: the site contains a symlink; publish only real files")

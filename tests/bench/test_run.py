@@ -21,6 +21,7 @@ ROWS = [
     "4. peak memory, row 1 (build process)",
     "4. peak memory, row 2 (all processes)",
     "4. peak memory, row 2 (build process)",
+    "4p. Pagefind, background after row 1 (A: time, B: peak)",
     "5. bytes, home page (HTML+CSS, gzip)",
     "5. bytes, article page (HTML+CSS, gzip)",
     "5. bytes, page page (HTML+CSS, gzip)",
@@ -52,6 +53,8 @@ def test_bench_prints_every_row_with_a_ratio(tmp_path):
         assert line.count(" MiB (") == 2 and float(line.split()[-1]) > 0, line
     row3 = lines[7]
     assert " s (" in row3 or "not available:" in row3, row3  # a number, or why there is none
-    for line in lines[12:16]:
+    row4p = lines[12]  # Pagefind, indexing in the background after each development build of row 1
+    assert row4p.count(" s (") == 1 and row4p.count(" MiB (") == 1, row4p
+    for line in lines[13:17]:
         assert line.rstrip().endswith(("ok", "OVER")) and "kB" in line, line
     assert (tmp_path / "corpus-5" / "content" / "articles" / "bench-00004.md").is_file()

@@ -39,9 +39,14 @@ def leftovers(output: Path) -> list[str]:
     return sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}."))
 
 
+#: Index before the swap, as a production build does: these tests are about what the swap leaves (a
+#: development build puts its site live first and indexes it in the background, tests/site/).
+FOREGROUND = ("-e", "SEARCH_BACKGROUND=False")
+
+
 def start_build(project: Path, output: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "sitetools.build", "--output", str(output)],
+        [sys.executable, "-m", "sitetools.build", "--output", str(output), *FOREGROUND],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -70,7 +75,7 @@ def two_versions(box) -> tuple[str, str, dict, dict]:
     b = a.replace("Low back pain affects millions", "Low back pain (LBP) affects millions", 1)
     assert a != b
     seed.write_text(b, encoding="utf-8")
-    reference = run_build(box.project, box.root / "reference-b" / "output")
+    reference = run_build(box.project, box.root / "reference-b" / "output", *FOREGROUND)
     assert reference.returncode == 0, reference.stderr
     seed.write_text(a, encoding="utf-8")
     return a, b, tree(box.output), tree(reference.output)
@@ -113,7 +118,7 @@ def test_a_build_killed_at_any_moment_leaves_one_whole_site(box):
 
     # The next build removes every leftover and finishes the job.
     seed.write_text(b, encoding="utf-8")
-    result = box.build()
+    result = box.build(*FOREGROUND)
     assert result.returncode == 0, result.stderr
     assert leftovers(box.output) == []
     assert tree(box.output) == site_b
@@ -134,7 +139,7 @@ def test_without_renameat2_a_build_killed_between_the_renames_is_repaired_by_the
     wait_for_line(proc, "paused at locked")
     kill(proc)
     assert tree(box.output) == site_a  # the next build put the previous whole site back first
-    result = box.build()
+    result = box.build(*FOREGROUND)
     assert result.returncode == 0, result.stderr
     assert tree(box.output) == site_a and leftovers(box.output) == []
     # The fallback still replaces a site when nothing kills it.
@@ -199,7 +204,7 @@ def _kib(folder: Path) -> int:
 
 def test_a_disk_full_while_pagefind_writes_fails_the_build_and_keeps_the_site(box, tiny_disk):
     output = tiny_disk / "output"
-    first = run_build(box.project, output)
+    first = run_build(box.project, output, *FOREGROUND)
     assert first.returncode == 0, first.stderr
     before = tree(output)
     pages = _kib(output) - _kib(output / "pagefind")
@@ -211,7 +216,7 @@ def test_a_disk_full_while_pagefind_writes_fails_the_build_and_keeps_the_site(bo
     (box.project / SEED).write_text(
         (box.project / SEED).read_text(encoding="utf-8").replace("Low back pain", "LBP", 1), encoding="utf-8"
     )
-    result = run_build(box.project, output)
+    result = run_build(box.project, output, *FOREGROUND)
     assert result.returncode == 1, result.stderr
     assert re.search(
         r"^search: error: Pagefind wrote a broken index: .*is the disk full\?", result.stderr, re.M

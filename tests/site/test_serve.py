@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sitetools.search import wait_for_index
 from tests.conftest import ROOT, copy_project
 from tests.site.test_tasks import invoke
 
@@ -92,6 +93,7 @@ def test_invoke_build_ends_with_how_to_look_at_the_site(tmp_path):
     project = copy_project(tmp_path / "project")
     shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
     result = invoke(project, "build")
+    wait_for_index(project / "output", timeout=300)  # its search index, made in the background
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.strip().splitlines()[-1].startswith("View it: make serve → http://127.0.0.1:8000/")
