@@ -120,6 +120,9 @@ class ParallelReads:
             kind, value, found = _Unpickler(io.BytesIO(future.result())).load()
         except Exception:  # a worker that died: read it here
             return None
+        finally:
+            if not self.futures and not self.waiting:  # all read: no idle workers (nor their thread)
+                self.close()  # while the build goes on (a later generator's files start a new pool)
         if kind == "again":
             return None
         import diagnostics
