@@ -358,6 +358,7 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     pelican_private.install_markdown_reuse()
     pelican_private.install_relative_path_memo()
     pelican_private.install_url_memo()
+    pelican_private.install_linear_taxonomy_pages()
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:

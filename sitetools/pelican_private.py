@@ -280,8 +280,51 @@ def install_sitemap_date_memo() -> None:
             known[key] = original(date)
         return known[key]
 
-    format_date.memoized = True
+    format_date.memoized, format_date.__wrapped__ = True, original
     sitemap.format_date = format_date
+
+
+# --- taxonomy pages in linear time ----------------------------------------------------------
+class _Members(list):
+    """A list of content objects whose `in` takes one look (content objects compare by identity:
+    Pelican's Content defines no __eq__), for lists that no longer change."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
+
+
+def linear_taxonomies(generator) -> None:
+    """An ArticlesGenerator's tag, category and author article lists, in place, as `_Members`."""
+    for tag, articles in list(generator.tags.items()):
+        generator.tags[tag] = _Members(articles)
+    for name in ("categories", "authors"):
+        pairs = getattr(generator, name)
+        if isinstance(pairs, list):  # [(category, articles)] once generate_context has run
+            pairs[:] = [(key, _Members(articles)) for key, articles in pairs]
+
+
+def install_linear_taxonomy_pages() -> None:
+    """Pelican's generate_tags, generate_categories and generate_authors pick, for each tag, category
+    and author, the site's articles in date order that are in its list: `[a for a in self.dates if a
+    in articles]`, a scan of a list for every article, so the cost grows with the square of the site
+    (0.45 s of a profiled build at 1,000 articles, a hundred times that at 10,000). Before writing, give
+    those lists (in place: the context shares them) a one-look `in`; what is written is the same."""
+    from pelican.generators import ArticlesGenerator
+
+    original = ArticlesGenerator.generate_output
+    if getattr(original, "linear", False):
+        return
+
+    def generate_output(self, writer):
+        linear_taxonomies(self)
+        return original(self, writer)
+
+    generate_output.linear = True
+    ArticlesGenerator.generate_output = generate_output
 
 
 # --- the Jinja patch: who reads which content object ---------------------------------------------

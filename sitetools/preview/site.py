@@ -69,6 +69,7 @@ class LiveSite:
         pelican_private.install_static_links_memo()
         pelican_private.install_url_memo()
         pelican_private.install_sitemap_date_memo()
+        pelican_private.install_linear_taxonomy_pages()
         self.memo: dict[tuple[str, str], tuple] = {}  # (source, class) -> (stamp, object)
         self.deps: dict[str, dict[str, set]] = {}  # output (relative) -> {source: attributes it read}
         self.outputs: set[str] = set()  # outputs of the last good build (written by the writer)

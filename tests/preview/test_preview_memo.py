@@ -63,3 +63,71 @@ def test_equal_frozen_records_render_alike_and_a_changed_field_does_not():
     later = ReviewDate(day.date.replace(day=3), "3 January 2026")
     assert not same(Review(True, reviewed=day), Review(True, reviewed=later))
     assert not same(Review(True), Review(False))
+
+
+def test_taxonomy_pages_list_the_same_articles_in_linear_time():
+    from pelican.contents import Article
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import DEFAULT_CONFIG
+
+    from sitetools.pelican_private import linear_taxonomies
+
+    assert not any("__eq__" in vars(cls) for cls in Article.__mro__[:-1])  # `in` means identity
+
+    def article(n: int) -> Article:
+        return Article("<p>x</p>", metadata={"title": f"A{n}"}, settings=DEFAULT_CONFIG, context={})
+
+    def pages(generator) -> list:
+        written = []
+
+        def write(name, *args, dates, **kwargs):
+            written.append((name, [id(a) for a in dates], [id(a) for a in kwargs["articles"]]))
+
+        for method in (generator.generate_tags, generator.generate_categories, generator.generate_authors):
+            method(write)
+        return written
+
+    def generator(articles: list) -> ArticlesGenerator:
+        made = ArticlesGenerator.__new__(ArticlesGenerator)
+        made.get_template = lambda name: name
+        made.context, made.articles, made.dates = {}, articles, list(reversed(articles))
+        made.tags = {f"t{k}": [a for n, a in enumerate(articles) if n % (k + 2) == 0] for k in range(5)}
+        made.categories = [(f"c{k}", articles[k::3]) for k in range(3)]
+        made.authors = [("x", articles[::2]), ("y", articles[1::5])]
+        return made
+
+    articles = [article(n) for n in range(60)]
+    plain, linear = generator(articles), generator(articles)
+    for made in (plain, linear):  # stand-ins for Tag, Category, Author: the attributes Pelican reads
+        made.tags = {_Named(k): v for k, v in made.tags.items()}
+        made.categories = [(_Named(k), v) for k, v in made.categories]
+        made.authors = [(_Named(k), v) for k, v in made.authors]
+    linear_taxonomies(linear)
+    assert pages(linear) == pages(plain)
+    assert len(pages(plain)) == 10 and all(dates for _, dates, _ in pages(plain))
+
+
+class _Named(str):
+    @property
+    def save_as(self) -> str:
+        return f"{self}.html"
+
+    url = save_as
+    page_name = save_as
+    slug = save_as
+
+
+def test_remembered_sitemap_dates_are_the_plugins_also_for_the_same_instant_in_two_zones():
+    import datetime as dt
+
+    from pelican.plugins.sitemap import sitemap
+
+    from sitetools.pelican_private import install_sitemap_date_memo
+
+    utc, plus1 = dt.UTC, dt.timezone(dt.timedelta(hours=1))
+    dates = [dt.datetime(2024, 1, 1, 10, tzinfo=utc), dt.datetime(2024, 1, 1, 11, tzinfo=plus1)]
+    dates += [dt.datetime(2024, 1, 1, 10), dt.datetime(2024, 1, 1, 10, tzinfo=utc)]
+    plain = [getattr(sitemap.format_date, "__wrapped__", sitemap.format_date)(d) for d in dates]
+    install_sitemap_date_memo()
+    assert [sitemap.format_date(d) for d in dates] == plain
+    assert plain[0] != plain[1] != plain[2]
