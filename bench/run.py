@@ -104,6 +104,18 @@ def _await_index(cmd: list[str]) -> dict | None:
     return record if record and record.get("background") else None
 
 
+def pelican_cmd(corpus) -> list[str]:
+    """Plain Pelican as its users run it: the `pelican` command on the same Markdown with the same
+    plain settings (B in the other rows runs through sitetools.build, whose Pelican speed-ups and
+    atomic output it shares with A), content cache off, writing over its last output."""
+    import json
+
+    out = corpus.out_b.with_name("out-pelican")
+    cmd = [sys.executable, "-m", "pelican", str(corpus.content), "-s", PLAIN, "-o", str(out), "-q"]
+    cache = corpus.cache_b.with_name(corpus.cache_b.name + "-pelican")
+    return [*cmd, "-e", f"CACHE_PATH={json.dumps(str(cache))}", "CACHE_CONTENT=false"]
+
+
 def _fmt(values: list[float], unit: str = "s") -> str:
     return f"{statistics.median(values):.2f} {unit} ({min(values):.2f}–{max(values):.2f})"
 
@@ -434,8 +446,10 @@ def build_rows(corpus: Corpus, runs: int) -> tuple[list[Row], dict]:
         incremental = side_by_side(warm_a, warm_b, runs, before_a=edit, before_b=edit, warmup=0)
     finally:
         edited.write_text(original, encoding="utf-8")
+    cli = side_by_side(full_a, pelican_cmd(corpus), runs, warmup=0)
     rows = [
         time_row("1. full build (our caches warm)", full),
+        time_row("1p. the same vs the `pelican` command itself", cli),
         time_row("1c. full build, first ever (our caches empty)", cold),
         time_row("2. content cache warm, one article edited", incremental),
         memory_row("4. peak memory, row 1 (all processes)", full),
@@ -487,7 +501,7 @@ def run_table(
     """Every row of the table (`site`: the real site already built, for row 5)."""
     corpus = Corpus(out, articles, entries)
     rows, measured = build_rows(corpus, runs)
-    rows.insert(3, edit_to_preview(corpus.content, runs) if livereload else (ROW3, "skipped", "", ""))
+    rows.insert(4, edit_to_preview(corpus.content, runs) if livereload else (ROW3, "skipped", "", ""))
     rows += page_bytes(out, site)
     if peers:
         rows.append(pandoc_peer(corpus.content, articles, measured["cold"], measured["full"]))

@@ -14,6 +14,7 @@ from tests.conftest import ROOT
 
 ROWS = [
     "1. full build (our caches warm)",
+    "1p. the same vs the `pelican` command itself",
     "1c. full build, first ever (our caches empty)",
     "2. content cache warm, one article edited",
     "3. edit → shown in Chromium (invoke livereload)",
@@ -47,14 +48,14 @@ def test_bench_prints_every_row_with_a_ratio(tmp_path):
     assert lines[0].startswith("corpus: 5 articles, 200 references; 1 runs per side")
     labels = [line.split("  ")[0] for line in lines[4:]]
     assert labels == ROWS, proc.stdout
-    for line in lines[4:7]:  # the timed A/B rows: median (spread) for each side and a ratio
+    for line in lines[4:8]:  # the timed A/B rows: median (spread) for each side and a ratio
         assert line.count(" s (") == 2 and float(line.split()[-1]) > 0, line
-    for line in lines[8:12]:
+    for line in lines[9:13]:
         assert line.count(" MiB (") == 2 and float(line.split()[-1]) > 0, line
-    row3 = lines[7]
+    row3 = lines[8]
     assert " s (" in row3 or "not available:" in row3, row3  # a number, or why there is none
-    row4p = lines[12]  # Pagefind, indexing in the background after each development build of row 1
+    row4p = lines[13]  # Pagefind, indexing in the background after each development build of row 1
     assert row4p.count(" s (") == 1 and row4p.count(" MiB (") == 1, row4p
-    for line in lines[13:17]:
+    for line in lines[14:18]:
         assert line.rstrip().endswith(("ok", "OVER")) and "kB" in line, line
     assert (tmp_path / "corpus-5" / "content" / "articles" / "bench-00004.md").is_file()
