@@ -158,11 +158,13 @@ class ParallelWrites:
     """While active, the pages the article and page generators write (Jinja renders and feeds: the
     other half of a build's work) are shared out between the build process and `jobs` - 1 children
     forked once every page's content is final (when Pelican makes its writer, after the
-    all_generators_finalized signal): each process runs those two generators' output and makes every
-    `jobs`-th write in Pelican's order (sitetools.pelican_private.strided_writer_base), so together
-    they write each file once, with what a single process writes. The other generators (static files,
-    plugins' own) run in the build process alone, while the children write; the build process then
-    waits for the children and takes their findings, before Pelican's `finalized` signal.
+    all_generators_finalized signal): each process runs those generators' output (and that of any
+    generator whose class says `writes_through_writer = True`: nothing but writer.write_file calls)
+    and makes every `jobs`-th write in Pelican's order (sitetools.pelican_private.strided_writer_base),
+    so together they write each file once, with what a single process writes. The other generators
+    (static files, the timetable's own files) run in the build process alone, while the children
+    write; the build process then waits for the children and takes their findings, before Pelican's
+    `finalized` signal.
 
     Fewer than `min_contents` articles and pages (a small site): no children. `before_fork` runs just
     before the first fork (it stops the reading workers)."""
@@ -188,7 +190,11 @@ class ParallelWrites:
     def _share_out(self, writer) -> None:
         from pelican.generators import ArticlesGenerator, PagesGenerator
 
-        shared = [g for g in self.generators if isinstance(g, ArticlesGenerator | PagesGenerator)]
+        shared = [
+            g
+            for g in self.generators
+            if isinstance(g, ArticlesGenerator | PagesGenerator) or getattr(g, "writes_through_writer", False)
+        ]
         contents = sum(len(g.context.get(name) or ()) for g in shared[:1] for name in ("articles", "pages"))
         if self.jobs < 2 or contents < self.min_contents:
             return

@@ -13,6 +13,10 @@ def make_generator(state):
     """A generator class writing a profile page for each person in ``state.people``."""
 
     class PeopleGenerator(Generator):
+        #: Its output is only writer.write_file calls: a parallel build may share them out
+        #: (sitetools/parallel.py; a person's page lists every article they wrote, the largest pages).
+        writes_through_writer = True
+
         def generate_context(self) -> None:
             self.context["PEOPLE_LIST"] = list(state.people.values())
 
