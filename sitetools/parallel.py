@@ -19,8 +19,6 @@ import io
 import os
 import pickle
 import sys
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 
 from sitetools.pelican_private import prefetch_reads, strided_writer_base
 
@@ -75,73 +73,80 @@ def _read(fmt: str, path: str) -> bytes:
 class ParallelReads:
     """While active, Pelican's article and page generators have their Markdown read by `jobs` workers.
 
-    Only a few files are read ahead of the build process (AHEAD per worker), so at most those results
+    The workers are forked when a generator has its file list: worker k reads files k, k + jobs,
+    k + 2·jobs … of it in Pelican's order and streams each outcome through its own pipe, so there is
+    no per-file hand-off (a process pool's queues and threads cost the build process ~1 ms a file). A
+    full pipe stops its worker until the build process takes the next outcome: only a few read files
     wait in memory. Fewer than `min_files` files to read (a small site, a warm content cache): no
     workers, as starting them would cost more than they save."""
 
-    AHEAD = 4
-
     def __init__(self, jobs: int, min_files: int = 2) -> None:
         self.jobs, self.min_files = jobs, min_files
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: dict[str, Future] = {}
-        self.waiting: deque[tuple[str, str]] = deque()  # (fmt, path) not yet sent, in Pelican's order
+        self.workers: list[tuple[int, io.BufferedReader]] = []  # (PID, read end of its pipe)
+        self.assigned: dict[str, int] = {}  # path -> the worker reading it, until taken
 
     def submit(self, readers, paths: list[str]) -> None:
         """Read `paths` ahead (absolute; the Markdown files Pelican is about to read, in its order)."""
-        if self.jobs < 2 or len(paths) < self.min_files:
+        if self.jobs < 2 or len(paths) < self.min_files or self.workers:
             return
-        if self.pool is None:
-            import multiprocessing
-
-            _STATE["readers"] = {fmt: readers.readers[fmt] for fmt in MARKDOWN if fmt in readers.readers}
-            _STATE["settings"] = readers.settings
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
-        for path in paths:
-            fmt = path.rpartition(".")[2]
-            if fmt in _STATE["readers"] and path not in self.futures:
-                self.waiting.append((fmt, path))
-        self._top_up()
-
-    def _top_up(self) -> None:
-        while self.waiting and len(self.futures) < self.AHEAD * self.jobs:
-            fmt, path = self.waiting.popleft()
-            if path not in self.futures:
-                self.futures[path] = self.pool.submit(_read, fmt, path)
+        _STATE["readers"] = {fmt: readers.readers[fmt] for fmt in MARKDOWN if fmt in readers.readers}
+        _STATE["settings"] = readers.settings
+        todo = [p for p in dict.fromkeys(paths) if p.rpartition(".")[2] in _STATE["readers"]]
+        for k in range(self.jobs):
+            mine = todo[k :: self.jobs]
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: read its files, stream the outcomes, and out
+                os.close(read_end)
+                for _, other in self.workers:
+                    other.close()
+                _read_share(mine, write_end)
+            os.close(write_end)
+            self.workers.append((pid, os.fdopen(read_end, "rb")))
+            self.assigned.update(dict.fromkeys(mine, len(self.workers) - 1))
 
     def take(self, path: str):
         """The worker's outcome for `path`: ("ok", (content, metadata)) or ("reported", None), with its
         diagnostics re-reported here; None: read it here."""
-        future = self.futures.pop(path, None)
-        if future is None:
+        worker = self.assigned.pop(path, None)
+        if worker is None:
             return None
-        self._top_up()
         try:
-            kind, value, found = _Unpickler(io.BytesIO(future.result())).load()
-        except Exception:  # a worker that died: read it here
-            return None
+            return self._receive(self.workers[worker][1], path)
         finally:
-            if not self.futures and not self.waiting:  # all read: no idle workers (nor their thread)
-                self.close()  # while the build goes on (a later generator's files start a new pool)
-        if kind == "again":
-            return None
-        import diagnostics
+            if not self.assigned:  # all taken: no idle workers while the build goes on
+                self.close()
 
-        for diag in found:
-            diagnostics.COLLECTOR.add(diag)
-        return kind, value
+    @staticmethod
+    def _receive(pipe, path: str):
+        while True:  # a file Pelican did not ask for after all is skipped
+            head = pipe.read(12)
+            if len(head) < 12:
+                return None  # the worker died: read it here
+            sent = os.fsdecode(pipe.read(int.from_bytes(head[:4], "big")))
+            data = pipe.read(int.from_bytes(head[4:], "big"))
+            if sent != path:
+                continue
+            try:
+                kind, value, found = _Unpickler(io.BytesIO(data)).load()
+            except Exception:  # cut off: the worker died while sending it
+                return None
+            if kind == "again":
+                return None
+            import diagnostics
+
+            for diag in found:
+                diagnostics.COLLECTOR.add(diag)
+            return kind, value
 
     def close(self) -> None:
-        """Stop the workers (reading is over; before the build process forks again, as a fork copies
-        only the thread that forks and the pool has one of its own)."""
-        if self.pool is not None:
-            for future in self.futures.values():
-                future.cancel()
-            with contextlib.suppress(Exception):
-                self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-            self.futures.clear()
-            self.waiting.clear()
+        """Stop the workers (reading is over; a later generator's files start new ones)."""
+        workers, self.workers = self.workers, []
+        self.assigned.clear()
+        for pid, pipe in workers:
+            pipe.close()  # a worker still writing gets a broken pipe and ends
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
     def __enter__(self):
         self._hook = prefetch_reads(self)
@@ -152,6 +157,24 @@ class ParallelReads:
         self._hook.__exit__(*exc)
         self.close()
         _STATE.clear()
+
+
+def _read_share(paths: list[str], fd: int):
+    """In a forked worker: read `paths` in order, each outcome to `fd` (length-prefixed), then exit."""
+    import signal
+
+    _die_with_parent()
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # the build process closed the pipe: just end
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            for path in paths:
+                name = os.fsencode(path)
+                outcome = _read(path.rpartition(".")[2], path)
+                pipe.write(b"".join((len(name).to_bytes(4, "big"), len(outcome).to_bytes(8, "big"), name)))
+                pipe.write(outcome)
+                pipe.flush()
+    finally:
+        os._exit(0)
 
 
 class ParallelWrites:
