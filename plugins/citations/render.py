@@ -14,6 +14,7 @@ Pure string work on pandoc's escaped HTML; the markup is the templates' (:class:
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class Templates:
 
     cite: Callable[[str, str, str, str], str]
     references: Callable[[str, list[dict]], str]
+    version: str = ""  # a digest of the components' source (a key for keeping renderings); "": keep none
 
 
 #: The theme's components (theme/templates/components/<name>/<name>.html, macro <name>).
@@ -89,7 +91,9 @@ def theme_templates(env) -> Templates:
     def one(cite_id: str, key: str, link_html: str, preview: str) -> str:
         return str(cite(cite_id, key, Markup(link_html), Markup(preview)))
 
-    return Templates(one, lambda title, entries: str(references(title, entries)))
+    sources = [env.loader.get_source(env, name)[0] for name in (CITATION_COMPONENT, REFERENCES_COMPONENT)]
+    version = hashlib.sha256("\0".join([*sources, repr(env.autoescape)]).encode()).hexdigest()[:16]
+    return Templates(one, lambda title, entries: str(references(title, entries)), version)
 
 
 def render(
