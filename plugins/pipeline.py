@@ -20,6 +20,7 @@ Not a plugin (nothing to register) and free of Pelican imports, like ``demo_valu
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib
@@ -168,9 +169,9 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-#: Memo files read in this process: path -> (modified time, size, entries). The live preview runs
-#: the receivers again on every save and finds the file it wrote itself, unchanged since.
-_LOADED: dict[Path, tuple[int, int, dict]] = {}
+#: Memo files read in this process: path -> (modified time, size, code version, entries). The live
+#: preview runs the receivers again on every save and finds the file it wrote itself, unchanged since.
+_LOADED: dict[Path, tuple[int, int, str, dict]] = {}
 _MEMO_MAGIC = "memo-1"
 
 
@@ -192,14 +193,18 @@ class Memo:
         self.used: dict[str, object] = {}
         self.computed = 0
 
-    def _load(self) -> dict:
+    def _stamp(self) -> tuple[int, int]:
         try:
             stat = self.path.stat()
         except OSError:
-            return {}
+            return (0, -1)
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _load(self) -> dict:
+        stamp = self._stamp()
         kept = _LOADED.get(self.path)
-        if kept and kept[:2] == (stat.st_mtime_ns, stat.st_size):
-            return kept[2]
+        if kept and kept[:3] == (*stamp, self.version):
+            return kept[3]
         try:
             head, _, body = self.path.read_bytes().partition(b"\n")
             magic, version, check = head.decode("ascii").split(" ")
@@ -210,7 +215,7 @@ class Memo:
             return {}
         if not isinstance(entries, dict):
             return {}
-        _LOADED[self.path] = (stat.st_mtime_ns, stat.st_size, entries)
+        _LOADED[self.path] = (*stamp, self.version, entries)
         return entries
 
     def peek(self, key: str):
@@ -234,7 +239,8 @@ class Memo:
         return self.put(key, compute()) if value is None else value
 
     def save(self) -> None:
-        """Write the file when this build computed something (the bench's warm build writes nothing)."""
+        """Write the file when this build computed something (the bench's warm build writes nothing);
+        within :func:`memo_in_memory`, keep the entries in this process only."""
         if not self.path or not self.computed:
             return
         entries = dict(self.used)
@@ -242,11 +248,27 @@ class Memo:
             if len(entries) >= self.limit:
                 break
             entries.setdefault(key, value)
+        self.old, self.computed = entries, 0
+        if not _WRITE[0]:
+            _LOADED[self.path] = (*self._stamp(), self.version, entries)
+            return
         body = marshal.dumps(entries)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(f"{_MEMO_MAGIC} {self.version} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
         tmp.replace(self.path)
-        stat = self.path.stat()
-        _LOADED[self.path] = (stat.st_mtime_ns, stat.st_size, entries)
-        self.old, self.computed = entries, 0
+        _LOADED[self.path] = (*self._stamp(), self.version, entries)
+
+
+_WRITE = [True]
+
+
+@contextlib.contextmanager
+def memo_in_memory():
+    """Memos computed inside stay in this process (its next build finds them) and leave their files
+    as they are: the live preview's rebuild of one saved page does not write 16 MB (0.1 s) each time."""
+    _WRITE[0] = False
+    try:
+        yield
+    finally:
+        _WRITE[0] = True

@@ -230,7 +230,7 @@ def process(
         timeout=config.pandoc_timeout,
         memory=config.pandoc_memory,
     )
-    use_memo = memo is not None and bool(templates.version)
+    use_memo = memo is not None and templates is not None and bool(templates.version)
     try:
         # a document whose input is unchanged (its HTML, clusters, entries, style: the engine's key)
         # was formatted and rendered by an earlier build: only the others go to the engine
