@@ -87,7 +87,7 @@ def all_generators_finalized(generators) -> None:
     templates = _templates() if objects else None
     if objects and templates is None:
         return
-    cache = generators[0].settings.get("CACHE_PATH")  # whole pages: this build's, or 2,000
+    cache = generators[0].settings.get("CACHE_PATH")  # pages' citations: this build's, or 2,000
     memo = pipeline.Memo(cache, "citations-rendered", VERSION, load=config.load_cache, limit=2_000)
     results = core.process(documents, config, templates, memo=memo)
     memo.save()

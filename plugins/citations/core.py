@@ -252,29 +252,28 @@ def process(
     _report_unreadable(formatted, bibs)
     results: list[render.Rendered | None] = []
     for doc, bib, result, key, value in zip(documents, bibs, formatted, keys, kept, strict=True):
-        if value is not None:
-            results.append(render.Rendered(value["content"], value["citations"]))
-            continue
-        if result.error:
+        if value is None and result.error:
             diagnostics.error(
                 doc.source_path, None, f"citations could not be formatted: {result.error}", CHECK
             )
             results.append(None)
             continue
-        items = {k: bib.entries[k].item for k, _ in result.entries if k in bib}
-        rendered = render.render(
-            doc.content,
-            doc.clusters,
-            result.clusters,
-            result.entries,
-            items,
-            config.references_title,
-            templates,
-        )
-        if key:  # kept for the next build; used in the shape a kept one comes back in
-            value = memo.put(key, {**vars(rendered), "problems": result.problems})
-            rendered = render.Rendered(value["content"], value["citations"])
-        results.append(rendered)
+        if value is None:
+            items = {k: bib.entries[k].item for k, _ in result.entries if k in bib}
+            made = render.pieces(
+                doc.content,
+                doc.clusters,
+                result.clusters,
+                result.entries,
+                items,
+                config.references_title,
+                templates,
+            )
+            value = {**vars(made), "problems": result.problems}
+            if key:  # kept for the next build; used in the shape a kept one comes back in
+                value = memo.put(key, value)
+        made = render.Pieces(value["placeholders"], value["references"], value["citations"])
+        results.append(render.Rendered(render.place(doc.content, made), made.citations))
     return results
 
 
