@@ -183,7 +183,7 @@ class Memo:
     the :func:`code_version` of the code that made it (a damaged, foreign or outdated file is ignored
     and replaced). Bounded: the entries this build used, then the most recent others, up to `limit`.
     Values are JSON data (a caller gets the same shape whether the value was computed or stored),
-    stored with ``marshal``: it reads 16 MB of rendered pages in a third of the time ``json`` takes.
+    stored with ``marshal``: it reads 12 MB of rendered citations in half the time ``json`` takes.
     """
 
     def __init__(self, cache_path, name: str, version: str, load: bool = True, limit: int = 10_000) -> None:
@@ -266,7 +266,7 @@ _WRITE = [True]
 @contextlib.contextmanager
 def memo_in_memory():
     """Memos computed inside stay in this process (its next build finds them) and leave their files
-    as they are: the live preview's rebuild of one saved page does not write 16 MB (0.1 s) each time."""
+    as they are: the live preview's rebuild of one saved page does not write 12 MB (0.1 s) each time."""
     _WRITE[0] = False
     try:
         yield
