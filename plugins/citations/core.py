@@ -4,7 +4,6 @@ document in one engine call, render, and report diagnostics."""
 from __future__ import annotations
 
 import difflib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,10 +277,9 @@ def process(
 
 
 def _memo_key(engine: Engine, job: Job, doc: Document, config: Config, templates) -> str | None:
-    """What a document's rendering depends on: the engine's key (the style, the locale, the cited
-    entries' files and the clusters), its HTML and clusters, the references' title and the theme's
-    components (None: not kept)."""
+    """What a document's citations depend on: the engine's key (the style, the locale, the cited
+    entries' files, the clusters' cites: all :func:`render.pieces` reads of a cluster), its HTML,
+    the references' title and the theme's components (None: not kept)."""
     if not job.clusters:
         return None
-    clusters = json.dumps(doc.clusters, ensure_ascii=False, sort_keys=True)
-    return pipeline.digest(engine.key(job), doc.content, clusters, config.references_title, templates.version)
+    return pipeline.digest(engine.key(job), doc.content, config.references_title, templates.version)
