@@ -424,10 +424,11 @@ class Corpus:
         )
 
     def empty_our_caches(self) -> None:
-        """What a first build on a new machine lacks: formatted citations and measured reading ages."""
+        """What a first build on a new machine lacks: formatted citations, and the memos of the work
+        after reading (rendered citations, reading time and age, citation lint: plugins/pipeline.py)."""
         shutil.rmtree(self.cache_a / "citations", ignore_errors=True)
-        for path in self.cache_a.glob("*/clinical-readability.json"):
-            path.unlink()
+        for path in self.cache_a.glob("*/memo"):
+            shutil.rmtree(path)
 
 
 def build_rows(corpus: Corpus, runs: int) -> tuple[list[Row], dict]:

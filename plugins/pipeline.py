@@ -13,12 +13,21 @@ Not a plugin (nothing to register) and free of Pelican imports, like ``demo_valu
   ``JINJA_FILTERS`` / ``JINJA_GLOBALS``); the test suite's theme environment reads the same values.
 - **State.** :class:`BuildState` is the one way a plugin keeps values between signals: a namespace
   that ``reset()`` empties at ``initialized`` (a build runs once per process).
+- **Memo.** :class:`Memo` keeps the results of pure per-page work between builds (under CACHE_PATH),
+  keyed by a digest of the page's input: the work after every generator is done (reading time,
+  reading age, citation lint) is done again only for the pages that changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
 import importlib
+import json
+import marshal
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import diagnostics
@@ -145,3 +154,121 @@ def keep_theme_env(state: BuildState):
             state.env = generator.env
 
     return generator_init
+
+
+def code_version(*modules) -> str:
+    """A digest of the source files of `modules`: a :class:`Memo` made by other code is not believed."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def digest(*parts: str) -> str:
+    """The key of a :class:`Memo` entry: a digest of the input the work depends on."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+#: Memo files read in this process: path -> (modified time, size, code version, entries). The live
+#: preview runs the receivers again on every save and finds the file it wrote itself, unchanged since.
+_LOADED: dict[Path, tuple[int, int, str, dict]] = {}
+_MEMO_MAGIC = "memo-1"
+
+
+class Memo:
+    """Results of pure per-page work kept between builds (CACHE_PATH/memo/<name>.marshal), keyed by a
+    :func:`digest` of the input: a page whose HTML (or source) is unchanged is not worked out again.
+
+    One file per kind of work, read once and written once per build, atomically, with a checksum and
+    the :func:`code_version` of the code that made it (a damaged, foreign or outdated file is ignored
+    and replaced). Bounded: the entries this build used, then the most recent others, up to `limit`.
+    Values are JSON data (a caller gets the same shape whether the value was computed or stored),
+    stored with ``marshal``: it reads 12 MB of rendered citations in half the time ``json`` takes.
+    """
+
+    def __init__(self, cache_path, name: str, version: str, load: bool = True, limit: int = 10_000) -> None:
+        self.path = Path(cache_path) / "memo" / f"{name}.marshal" if cache_path else None
+        self.version, self.limit = version, limit
+        self.old = self._load() if (load and self.path) else {}
+        self.used: dict[str, object] = {}
+        self.computed = 0
+
+    def _stamp(self) -> tuple[int, int]:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return (0, -1)
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _load(self) -> dict:
+        stamp = self._stamp()
+        kept = _LOADED.get(self.path)
+        if kept and kept[:3] == (*stamp, self.version):
+            return kept[3]
+        try:
+            head, _, body = self.path.read_bytes().partition(b"\n")
+            magic, version, check = head.decode("ascii").split(" ")
+            if magic != _MEMO_MAGIC or version != self.version or hashlib.sha256(body).hexdigest() != check:
+                return {}
+            entries = marshal.loads(body)
+        except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        _LOADED[self.path] = (*stamp, self.version, entries)
+        return entries
+
+    def peek(self, key: str):
+        """The stored value of `key`, or None."""
+        if key in self.used:
+            return self.used[key]
+        value = self.old.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value):
+        """Keep `value` (JSON only) for the next build; returns it in the shape a stored one comes back in."""
+        value = self.used[key] = json.loads(json.dumps(value))
+        self.computed += 1
+        return value
+
+    def get(self, key: str, compute):
+        """The stored value of `key`, else ``compute()``, kept for the next build."""
+        value = self.peek(key)
+        return self.put(key, compute()) if value is None else value
+
+    def save(self) -> None:
+        """Write the file when this build computed something (the bench's warm build writes nothing);
+        within :func:`memo_in_memory`, keep the entries in this process only."""
+        if not self.path or not self.computed:
+            return
+        entries = dict(self.used)
+        for key, value in self.old.items():
+            if len(entries) >= self.limit:
+                break
+            entries.setdefault(key, value)
+        self.old, self.computed = entries, 0
+        if not _WRITE[0]:
+            _LOADED[self.path] = (*self._stamp(), self.version, entries)
+            return
+        body = marshal.dumps(entries)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(f"{_MEMO_MAGIC} {self.version} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
+        tmp.replace(self.path)
+        _LOADED[self.path] = (*self._stamp(), self.version, entries)
+
+
+_WRITE = [True]
+
+
+@contextlib.contextmanager
+def memo_in_memory():
+    """Memos computed inside stay in this process (its next build finds them) and leave their files
+    as they are: the live preview's rebuild of one saved page does not write 12 MB (0.1 s) each time."""
+    _WRITE[0] = False
+    try:
+        yield
+    finally:
+        _WRITE[0] = True

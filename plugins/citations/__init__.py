@@ -14,6 +14,8 @@ components/references/ (the reference list), rendered with the data ``render`` c
 
 from __future__ import annotations
 
+import sys
+
 import jinja2
 from pelican import signals
 
@@ -21,7 +23,7 @@ import diagnostics
 import pipeline
 from pelican_content import all_contents, forget_memoized
 
-from . import core, render, settings
+from . import bibconvert, bibliography, bibscan, core, engine, render, settings
 from .settings import CitationsConfigError
 from .syntax import META_KEY, UNSUPPORTED_KEY, CitationExtension, clusters_from_meta
 
@@ -85,12 +87,22 @@ def all_generators_finalized(generators) -> None:
     templates = _templates() if objects else None
     if objects and templates is None:
         return
-    results = core.process(documents, config, templates)
+    cache = generators[0].settings.get("CACHE_PATH")  # pages' citations: this build's, or 2,000
+    memo = pipeline.Memo(cache, "citations-rendered", VERSION, load=config.load_cache, limit=2_000)
+    results = core.process(documents, config, templates, memo=memo)
+    memo.save()
     for obj, result in zip(objects, results, strict=True):
         if result is not None:
             obj._content = result.content
             obj.citations = result.citations
             forget_memoized(obj)
+
+
+#: The code the memo's renderings come from (pipeline.Memo): a change to it makes them all again
+#: (the entries' data too: the engine's key names their files, this the code that reads them).
+VERSION = pipeline.code_version(
+    bibconvert, bibliography, bibscan, core, engine, render, sys.modules[__name__]
+)
 
 
 def feed_generated(context, feed) -> None:

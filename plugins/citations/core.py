@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import diagnostics
+import pipeline
 from frontmatter.core import field_line
 
 from . import bibliography as bibmod
 from . import cachefiles, pandoc, render
-from .engine import Engine, Job
+from .engine import Engine, Formatted, Job
 from .settings import CitationsConfigError, Config, inside, resolve_style
 
 CHECK = "citations"
@@ -160,10 +161,12 @@ def process(
     config: Config,
     templates: render.Templates,
     engine: Engine | None = None,
+    memo=None,
 ) -> list[render.Rendered | None]:
     """Render every document; None where nothing could be formatted (placeholders stay readable).
 
-    `templates`: the theme's markup (render.theme_templates)."""
+    `templates`: the theme's markup (render.theme_templates); `memo`: renderings kept between
+    builds (``pipeline.Memo``), used when the templates have a version."""
     cachefiles.DAMAGED.clear()
     for doc in documents:  # pandoc syntax Python-Markdown cannot express: an error, never raw text
         for construct in doc.unsupported:
@@ -185,6 +188,7 @@ def process(
         _report(problem)
 
     jobs, bibs, cited_site_keys = [], [], set()
+    site_resolved = [str(p.resolve()) for p in site_files]
     for doc, (extra_files, failed) in zip(documents, own, strict=True):
         bib = site
         if failed:
@@ -198,7 +202,7 @@ def process(
         cited_site_keys |= {key for key in known if bib.entries[key] is site.entries.get(key)}
         bibs.append(bib)
         # pandoc meets the entries in file order (its tie-break for 2023a/2023b), files in list order
-        rank = {str(p.resolve()): n for n, p in enumerate([*site_files, *extra_files])}
+        rank = {path: n for n, path in enumerate([*site_resolved, *(str(p.resolve()) for p in extra_files)])}
         cited = sorted(
             (bib.entries[k] for k in known),
             key=lambda e: (rank.get(e.source, len(rank)), e.line or 0, e.number),
@@ -225,8 +229,15 @@ def process(
         timeout=config.pandoc_timeout,
         memory=config.pandoc_memory,
     )
+    use_memo = memo is not None and templates is not None and bool(templates.version)
     try:
-        formatted = engine.format(jobs)
+        # a document whose input is unchanged (its HTML, clusters, entries, style: the engine's key)
+        # was formatted and rendered by an earlier build: only the others go to the engine
+        keys = [_memo_key(engine, job, doc, config, templates) if use_memo else None
+                for doc, job in zip(documents, jobs, strict=True)]  # fmt: skip
+        kept = [memo.peek(key) if key else None for key in keys]
+        todo = [number for number, value in enumerate(kept) if value is None]
+        fresh = iter(engine.format([jobs[number] for number in todo]) if todo else [])
     except pandoc.PandocLimitError as exc:
         diagnostics.error("", None, f"citations could not be formatted: {exc}", CHECK)
         return [None] * len(documents)
@@ -236,18 +247,19 @@ def process(
     finally:
         _report_damaged_cache()
 
+    formatted = [next(fresh) if value is None else Formatted(problems=value["problems"]) for value in kept]
     _report_unreadable(formatted, bibs)
     results: list[render.Rendered | None] = []
-    for doc, bib, result in zip(documents, bibs, formatted, strict=True):
-        if result.error:
+    for doc, bib, result, key, value in zip(documents, bibs, formatted, keys, kept, strict=True):
+        if value is None and result.error:
             diagnostics.error(
                 doc.source_path, None, f"citations could not be formatted: {result.error}", CHECK
             )
             results.append(None)
             continue
-        items = {key: bib.entries[key].item for key, _ in result.entries if key in bib}
-        results.append(
-            render.render(
+        if value is None:
+            items = {k: bib.entries[k].item for k, _ in result.entries if k in bib}
+            made = render.pieces(
                 doc.content,
                 doc.clusters,
                 result.clusters,
@@ -256,5 +268,18 @@ def process(
                 config.references_title,
                 templates,
             )
-        )
+            value = {**vars(made), "problems": result.problems}
+            if key:  # kept for the next build; used in the shape a kept one comes back in
+                value = memo.put(key, value)
+        made = render.Pieces(value["placeholders"], value["references"], value["citations"])
+        results.append(render.Rendered(render.place(doc.content, made), made.citations))
     return results
+
+
+def _memo_key(engine: Engine, job: Job, doc: Document, config: Config, templates) -> str | None:
+    """What a document's citations depend on: the engine's key (the style, the locale, the cited
+    entries' files, the clusters' cites: all :func:`render.pieces` reads of a cluster), its HTML,
+    the references' title and the theme's components (None: not kept)."""
+    if not job.clusters:
+        return None
+    return pipeline.digest(engine.key(job), doc.content, config.references_title, templates.version)

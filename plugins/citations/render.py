@@ -14,6 +14,7 @@ Pure string work on pandoc's escaped HTML; the markup is the templates' (:class:
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class Templates:
 
     cite: Callable[[str, str, str, str], str]
     references: Callable[[str, list[dict]], str]
+    version: str = ""  # a digest of the components' source (a key for keeping renderings); "": keep none
 
 
 #: The theme's components (theme/templates/components/<name>/<name>.html, macro <name>).
@@ -89,7 +91,20 @@ def theme_templates(env) -> Templates:
     def one(cite_id: str, key: str, link_html: str, preview: str) -> str:
         return str(cite(cite_id, key, Markup(link_html), Markup(preview)))
 
-    return Templates(one, lambda title, entries: str(references(title, entries)))
+    sources = [env.loader.get_source(env, name)[0] for name in (CITATION_COMPONENT, REFERENCES_COMPONENT)]
+    version = hashlib.sha256("\0".join([*sources, repr(env.autoescape)]).encode()).hexdigest()[:16]
+    return Templates(one, lambda title, entries: str(references(title, entries)), version)
+
+
+@dataclass
+class Pieces:
+    """What :func:`render` puts into a page: the HTML of each placeholder, in order, the reference
+    list (None: no entries) and the citations; :func:`place` puts them in. (Kept between builds:
+    far smaller than the page.)"""
+
+    placeholders: list[str]
+    references: str | None
+    citations: list[dict]
 
 
 def render(
@@ -101,7 +116,32 @@ def render(
     title: str,
     templates: Templates,
 ) -> Rendered:
-    """Replace the placeholders in `content` and place the reference list.
+    """Replace the placeholders in `content` and place the reference list (see :func:`pieces`)."""
+    made = pieces(content, clusters, formatted_clusters, entries, items, title, templates)
+    return Rendered(place(content, made), made.citations)
+
+
+def place(content: str, made: Pieces) -> str:
+    """`content` with the placeholders and the reference list of :func:`pieces` put in."""
+    placeholders = iter(made.placeholders)
+    content = PLACEHOLDER_RE.sub(lambda match: next(placeholders), content)
+    if made.references is None:
+        return content.replace(REFS_MARKER, "")
+    if REFS_MARKER in content:
+        return content.replace(REFS_MARKER, made.references, 1).replace(REFS_MARKER, "")
+    return content.rstrip("\n") + "\n" + made.references + "\n"
+
+
+def pieces(
+    content: str,
+    clusters: list[dict],
+    formatted_clusters: list[str],
+    entries: list[tuple[str, str]],
+    items: dict[str, dict],
+    title: str,
+    templates: Templates,
+) -> Pieces:
+    """The HTML of each placeholder in `content` and the reference list.
 
     `clusters`: the syntax's clusters; `formatted_clusters`/`entries`: the engine's output;
     `items`: CSL items of the known keys (unknown keys are rendered unlinked); `templates`: the
@@ -150,9 +190,9 @@ def render(
             return match.group(0)
         return cluster_html(number, in_link(match.start()))
 
-    content = PLACEHOLDER_RE.sub(replace, content)
+    placeholders = [replace(match) for match in PLACEHOLDER_RE.finditer(content)]
     if not entries:
-        return Rendered(content.replace(REFS_MARKER, ""), [])
+        return Pieces(placeholders, None, [])
 
     rows, citations = [], []
     for key, inner in entries:
@@ -170,12 +210,7 @@ def render(
                 "type": item.get("type"),
             }
         )
-    section = templates.references(title, rows)
-    if REFS_MARKER in content:
-        content = content.replace(REFS_MARKER, section, 1).replace(REFS_MARKER, "")
-    else:
-        content = content.rstrip("\n") + "\n" + section + "\n"
-    return Rendered(content, citations)
+    return Pieces(placeholders, templates.references(title, rows), citations)
 
 
 def strip_previews(fragment: str) -> str:

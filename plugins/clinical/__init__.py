@@ -8,6 +8,7 @@ Pelican's signals and reports through the shared diagnostics.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 from markupsafe import Markup
@@ -136,8 +137,14 @@ def _fill_cards(generator, content) -> None:
     forget_memoized(content)
 
 
-def _reading_age(content, settings) -> None:
+def _measure(content) -> list[int]:
     result = readability.measure(prose.of(content))  # the pass reading time uses too
+    return [result.words, result.sentences, result.syllables]
+
+
+def _reading_age(content, settings, memo: pipeline.Memo) -> None:
+    key = pipeline.digest(content._content or "")
+    result = readability.Readability(*memo.get(key, lambda: _measure(content)))  # each HTML measured once
     content.readability = result
     content.reading_age = result.reading_age if result.words else None
     if getattr(content, "status", "published") != "published":
@@ -169,29 +176,52 @@ def _lint_citations(contents, settings) -> None:
         memory=config.pandoc_memory,
     )
     site = citations_bibliography.folder_files(config.bibliography_path)
-    read: dict[tuple, list] = {}  # the same files (most articles: the site's folder alone) read once
+    read: dict[tuple, tuple[list, str]] = {}  # the same files (most articles: the site's folder) read once
+    memo = _memo(settings, "citation-lint")
     for content in contents:
         named = content.metadata.get("bibliography")
         files = (*site, *citelint.article_files(content.source_path, named, config.content_path))
         if files not in read:
-            read[files] = citelint.entries(loader.load_many(list(files)).entries.values())
-        entries = read[files]
+            found = citelint.entries(loader.load_many(list(files)).entries.values())
+            read[files] = (found, pipeline.digest(*(f"{e.key} {e.surname} {e.year}" for e in found)))
+        entries, entries_key = read[files]
         if not entries:
             continue
         text = Path(content.source_path).read_text(encoding="utf-8-sig")
-        for finding in citelint.lint(text, entries):
-            diagnostics.warning(content.source_path, finding.line, finding.message, CHECK)
+        findings = memo.get(  # an unchanged source against the same entries is linted once
+            pipeline.digest(text, entries_key),
+            lambda text=text, found=entries: [[f.line, f.text, f.keys] for f in citelint.lint(text, found)],
+        )
+        for line, typed, keys in findings:
+            message = citelint.Finding(line, typed, tuple(keys)).message
+            diagnostics.warning(content.source_path, line, message, CHECK)
+    memo.save()
+
+
+def _memo(settings, name: str) -> pipeline.Memo:
+    load = bool(settings.get("LOAD_CONTENT_CACHE", True))
+    return pipeline.Memo(settings.get("CACHE_PATH"), name, VERSIONS[name], load=load)
 
 
 def all_generators_finalized(generators) -> None:
     if generators:
+        settings = generators[0].settings
         contents = [c for c in all_contents(generators) if c.source_path]
+        memo = _memo(settings, "reading-age")
         for content in contents:  # after the reference lists are in place, as reading time
-            _reading_age(content, generators[0].settings)
-        _lint_citations(contents, generators[0].settings)
+            _reading_age(content, settings, memo)
+        memo.save()
+        _lint_citations(contents, settings)
 
 
 all_generators_finalized.live_reload_scope = "object"  # each content object on its own (sitetools/preview)
+
+
+#: The code each memo's entries come from (pipeline.Memo): a change to it makes them all again.
+VERSIONS = {
+    "reading-age": pipeline.code_version(readability, prose, sys.modules[__name__]),
+    "citation-lint": pipeline.code_version(citelint, sys.modules[__name__]),
+}
 
 
 # --- writing: structured data and profile pages -----------------------------------------------

@@ -199,21 +199,25 @@ def _relpath(source: str) -> str:
     return _RELPATHS[key]
 
 
-def _content_output(obj) -> Output:
-    rel = _relpath(obj.source_path)
+def _content_output(obj, save_as: str, named=str) -> Output:
+    rel = named(obj.source_path)
     for key, label in (("save_as", "'Save_as:'"), ("slug", "'Slug:'")):
         if key in obj.metadata:
             cause = f"'{key}: {obj.metadata[key]}'"
-            return Output(obj.save_as, rel, obj.source_path, key, cause, label, obj.slug)
+            return Output(save_as, rel, obj.source_path, key, cause, label, obj.slug)
     cause = f"the slug '{obj.slug}' (made from the title)" if obj.slug else "the title"
-    return Output(obj.save_as, rel, obj.source_path, "title", cause, "the title, or set 'Slug:'", obj.slug)
+    return Output(save_as, rel, obj.source_path, "title", cause, "the title, or set 'Slug:'", obj.slug)
 
 
 def _check_outputs(generators) -> None:
     generators = list(generators)
     settings = generators[0].settings
-    contents = [_content_output(obj) for obj in all_contents(generators) if getattr(obj, "save_as", "")]
-    problems = check(contents, _other_outputs(generators, settings), _reserved(settings))
+    # Pelican works save_as out from the settings on each use: once here
+    objects = [(obj, save_as) for obj in all_contents(generators) if (save_as := getattr(obj, "save_as", ""))]
+    others, reserved = _other_outputs(generators, settings), _reserved(settings)
+    problems = check([_content_output(*each) for each in objects], others, reserved)
+    if problems:  # again, with each file named as people see it (resolving 1,000 paths takes a while)
+        problems = check([_content_output(*each, _relpath) for each in objects], others, reserved)
     for out, message in problems:
         diagnostics.error(out.source, field_line(out.source, out.field), message, CHECK)
     if problems:

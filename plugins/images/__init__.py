@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from pathlib import Path
 
 from pelican import signals
@@ -25,6 +26,8 @@ from pelican_content import all_contents, forget_memoized
 
 from . import core, files
 from .settings import DEFAULTS
+
+_MEDIA = re.compile(r"<(?:img|video)", re.I)  # a page this plugin has work on (without lower-casing it)
 
 CHECK = "images"
 # Reads the finished HTML of these (checked at start-up: plugins/pipeline.py).
@@ -141,7 +144,7 @@ def all_generators_finalized(generators) -> None:
     )
     for obj in all_contents(generators):
         html = getattr(obj, "_content", None)
-        if not html or not ("<img" in html.lower() or "<video" in html.lower()):
+        if not html or not _MEDIA.search(html):
             state.used[obj.source_path] = set()
             continue
         source = _source(content_path, settings, obj)

@@ -15,6 +15,8 @@ It reads the finished HTML of ``citations`` and ``booking`` (``AFTER``, checked 
 
 from __future__ import annotations
 
+import sys
+
 from pelican import signals
 
 import pipeline
@@ -31,20 +33,38 @@ def initialized(pelican) -> None:
     pipeline.check_order(pelican.settings)
 
 
+def _prose(obj, max_words: int | None) -> dict:
+    """What this plugin needs of a page's prose (JSON, for the memo)."""
+    reading = text.of(obj)  # the pass the clinical plugin's reading age used, when the HTML is the same
+    headings = [[h.level, h.id, h.text] for h in reading.headings]
+    return {"words": reading.words, "headings": headings, "summary": core.derived_summary(reading, max_words)}
+
+
 def all_generators_finalized(generators) -> None:
     if not generators:
         return
     settings = {**DEFAULTS, **generators[0].settings}
+    max_words = settings.get("SUMMARY_MAX_LENGTH")
+    memo = pipeline.Memo(
+        settings.get("CACHE_PATH"), "reading", VERSION, load=bool(settings.get("LOAD_CONTENT_CACHE", True))
+    )
     for obj in all_contents(generators):
-        reading = text.of(obj)  # the pass the clinical plugin's reading age used, when the HTML is the same
+        key = pipeline.digest(getattr(obj, "_content", None) or "", repr(max_words))
+        prose = memo.get(key, lambda obj=obj: _prose(obj, max_words))  # the HTML read once, ever
+        reading = text.Reading(prose["words"], [text.Heading(*h) for h in prose["headings"]])
         time, toc = core.analyse(
             reading, settings["READING_WORDS_PER_MINUTE"], settings["READING_TOC_MIN_HEADINGS"]
         )
         obj.reading_time = time
         obj.toc = toc
         if "summary" not in obj.metadata:
-            obj.metadata["summary"] = core.derived_summary(reading, settings.get("SUMMARY_MAX_LENGTH"))
+            obj.metadata["summary"] = prose["summary"]
             forget_memoized(obj, ("get_summary",))
+    memo.save()
+
+
+#: The code the memo's entries come from: a change to it makes them all again.
+VERSION = pipeline.code_version(text, core, sys.modules[__name__])
 
 
 # The live preview (sitetools/preview/changes.py): each page's reading time is measured on its own.

@@ -17,6 +17,7 @@ from sitetools.preview.recorder import ANY
 from sitetools.preview.writer import make_writer_class
 
 sys.path.insert(0, str(ROOT / "plugins"))
+import pipeline
 from pelican_content import CONTENT_LISTS, forget_memoized
 
 _WRITTEN_ARTICLES = ("translations", "articles", "hidden_translations", "hidden_articles")
@@ -202,7 +203,8 @@ class LiveSite:
             return None
         dirty = None
         if incremental:
-            dirty = self._post_process(generators, memo, fresh, context)
+            with pipeline.memo_in_memory():  # the results of the pages just saved: kept in this process
+                dirty = self._post_process(generators, memo, fresh, context)
         else:
             signals.all_generators_finalized.send(generators)
         for generator in generators:

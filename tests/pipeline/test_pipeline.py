@@ -57,3 +57,52 @@ def test_the_tests_convert_markdown_with_the_site_s_extensions():
     names = {p.name for p in site_markdown().preprocessors._priority}
     assert {"rawhtml_source", "clinical_card_structure", "booking_marker", "citation_refs", "meta"} <= names
     assert_markdown_renders("## Why run?\n\nBecause.\n", '<h2 id="why-run">Why run?</h2>\n<p>Because.</p>')
+
+
+def _memo(cache, version="v1", **kw):
+    import pipeline
+
+    return pipeline.Memo(cache, "work", version, **kw)
+
+
+def test_a_memo_gives_the_next_build_what_this_one_computed_and_ignores_a_damaged_or_foreign_file(tmp_path):
+    import pipeline
+
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return {"words": value, "pair": (1, 2)}
+
+    first = _memo(tmp_path)
+    assert first.get("a", lambda: compute(1)) == {"words": 1, "pair": [1, 2]}  # the shape a kept one has
+    first.save()
+    pipeline._LOADED.clear()  # a new process
+    second = _memo(tmp_path)
+    assert second.get("a", lambda: compute(2)) == {"words": 1, "pair": [1, 2]} and calls == [1]
+    second.save()  # nothing computed: nothing written
+    assert _memo(tmp_path, version="v2").get("a", lambda: compute(3))["words"] == 3  # other code
+    path = tmp_path / "memo" / "work.marshal"
+    path.write_bytes(path.read_bytes()[:-3] + b"xyz")  # damaged: the checksum no longer matches
+    pipeline._LOADED.clear()
+    assert _memo(tmp_path).get("a", lambda: compute(4))["words"] == 4
+    assert _memo(tmp_path, load=False).get("a", lambda: compute(5))["words"] == 5  # --ignore-cache
+
+
+def test_a_memo_keeps_this_builds_entries_then_the_most_recent_up_to_its_limit(tmp_path):
+    import pipeline
+
+    for keys in (["a", "b"], ["c"], ["d"]):
+        memo = _memo(tmp_path, limit=2)
+        for key in keys:
+            memo.get(key, lambda key=key: key)
+        memo.save()
+    pipeline._LOADED.clear()
+    assert set(_memo(tmp_path).old) == {"d", "c"}
+    with pipeline.memo_in_memory():  # the live preview: kept in this process, the file left alone
+        memo = _memo(tmp_path, limit=3)
+        memo.get("e", lambda: "e")
+        memo.save()
+    assert set(_memo(tmp_path).old) == {"e", "d", "c"}
+    pipeline._LOADED.clear()
+    assert set(_memo(tmp_path).old) == {"d", "c"}
