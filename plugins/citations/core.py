@@ -237,6 +237,13 @@ def process(
         _report_damaged_cache()
 
     _report_unreadable(formatted, bibs)
+    try:
+        return _render_all(documents, bibs, formatted, config, templates)
+    finally:
+        render.forget_shared()  # the pages keep their records; the table of them goes
+
+
+def _render_all(documents, bibs, formatted, config, templates) -> list[render.Rendered | None]:
     results: list[render.Rendered | None] = []
     for doc, bib, result in zip(documents, bibs, formatted, strict=True):
         if result.error:
