@@ -245,7 +245,8 @@ def process(
 
 def _render_all(documents, bibs, formatted, config, templates) -> list[render.Rendered | None]:
     results: list[render.Rendered | None] = []
-    for doc, bib, result in zip(documents, bibs, formatted, strict=True):
+    for number, (doc, bib) in enumerate(zip(documents, bibs, strict=True)):
+        result, formatted[number] = formatted[number], None  # each document's part freed once rendered
         if result.error:
             diagnostics.error(
                 doc.source_path, None, f"citations could not be formatted: {result.error}", CHECK
