@@ -237,6 +237,7 @@ def process(
         _report_damaged_cache()
 
     _report_unreadable(formatted, bibs)
+    del jobs  # not needed to render: the pages' new HTML takes the room
     try:
         return _render_all(documents, bibs, formatted, config, templates)
     finally:
