@@ -249,8 +249,19 @@ def process(
 
     formatted = [next(fresh) if value is None else Formatted(problems=value["problems"]) for value in kept]
     _report_unreadable(formatted, bibs)
+    del jobs  # not needed to render: the pages' new HTML takes the room
+    try:
+        return _render_all(documents, bibs, formatted, keys, kept, memo, config, templates)
+    finally:
+        render.forget_shared()  # the pages keep their records; the table of them goes
+
+
+def _render_all(
+    documents, bibs, formatted, keys, kept, memo, config, templates
+) -> list[render.Rendered | None]:
     results: list[render.Rendered | None] = []
-    for doc, bib, result, key, value in zip(documents, bibs, formatted, keys, kept, strict=True):
+    for number, (doc, bib, key, value) in enumerate(zip(documents, bibs, keys, kept, strict=True)):
+        result, formatted[number] = formatted[number], None  # each document's part freed once rendered
         if value is None and result.error:
             diagnostics.error(
                 doc.source_path, None, f"citations could not be formatted: {result.error}", CHECK

@@ -31,7 +31,7 @@ import pipeline
 from booking import config as booking_config
 from booking.links import ARTICLE_END, make_cta, tagged_url
 
-from . import ical, jsonld, load, schedule
+from . import jsonld, load, schedule
 from .model import ALL_SLUG
 from .settings import DEFAULTS
 
@@ -168,6 +168,8 @@ class TimetableGenerator(Generator):
         zone_name = self.zone.key
         uid_domain = urlsplit(siteurl).hostname or "localhost"
         feeds = self._feeds()
+        from . import ical  # icalendar (≈3 MiB): imported only by a site that has a timetable
+
         for slug, feed in feeds.items():
             classes = [c for c in self.timetable.classes if slug in (ALL_SLUG, c.level_slug)]
             data = ical.feed(
