@@ -121,8 +121,8 @@ def clean_leftovers(output: Path) -> None:
         _remove(path)
     for trash in (output.parent / ".cache").glob(f"{output.name}.trash-*"):  # see discard()
         pid = trash.name.rpartition("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            _remove(trash)
+        if pid.isdigit() and not _alive(int(pid)):  # its `rm` may still be at work: one more, detached
+            _remove_detached(trash)
     remove_dead_temps(output.parent / ".cache", "diagnostics.json.new-*")  # see _write_findings
 
 
@@ -149,23 +149,32 @@ def discard(tree: Path, output: Path) -> None:
     name>.trash-PID (one rename), then removed by a detached `rm -rf` (a 1,000-article site is
     thousands of files: up to a second of the build otherwise). The next build removes a trash folder
     whose build is gone, should the removal not have finished."""
-    rm = shutil.which("rm", path="/usr/bin:/bin")
     trash = output.parent / ".cache" / f"{output.name}.trash-{os.getpid()}"
     try:
-        if rm is None:
-            raise OSError("no rm")
         trash.parent.mkdir(parents=True, exist_ok=True)
         _remove(trash)  # a folder of this PID's earlier build (the live preview rebuilds in one process)
         tree.rename(trash)
+    except OSError:
+        _remove(tree)
+        return
+    _remove_detached(trash)
+
+
+def _remove_detached(path: Path) -> None:
+    """`rm -rf path` in a process of its own, not waited for (here: where there is no rm)."""
+    rm = shutil.which("rm", path="/usr/bin:/bin")
+    try:
+        if rm is None:
+            raise OSError("no rm")
         subprocess.Popen(
-            [rm, "-rf", "--", str(trash)],
+            [rm, "-rf", "--", str(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
     except OSError:
-        _remove(trash if trash.exists() and not tree.exists() else tree)
+        _remove(path)
 
 
 def wait_for_discards(output: Path, timeout: float = 120) -> bool:

@@ -235,7 +235,7 @@ def test_the_replaced_site_is_removed_in_the_background_and_a_killed_removal_by_
     (dead / "articles" / "index.html").write_text("old", encoding="utf-8")
     result = box.build()
     assert result.returncode == 0, result.stderr
-    assert not dead.exists()
     assert wait_for_discards(box.output, 60)
+    assert not dead.exists()
     assert list(trash.glob(f"{box.output.name}.trash-*")) == []
     assert leftovers(box.output) == [] and (box.output / "index.html").is_file()
