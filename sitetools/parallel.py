@@ -15,6 +15,7 @@ error, a result that cannot be sent back) falls back to reading in the build pro
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import pickle
@@ -147,6 +148,10 @@ class ParallelReads:
             pipe.close()  # a worker still writing gets a broken pipe and ends
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+        if workers:
+            # What was read lives to the end of the build: out of the collector's sight, so its full
+            # collections no longer walk it (0.1-0.3 s of a 1,000-article build)
+            gc.freeze()
 
     def __enter__(self):
         self._hook = prefetch_reads(self)
@@ -157,6 +162,7 @@ class ParallelReads:
         self._hook.__exit__(*exc)
         self.close()
         _STATE.clear()
+        gc.unfreeze()  # a caller that builds again in this process gets its memory back
 
 
 def _read_share(paths: list[str], fd: int):
@@ -223,6 +229,7 @@ class ParallelWrites:
             return
         if self.before_fork is not None:
             self.before_fork()
+        gc.freeze()  # the children's collector leaves the shared pages alone (no copy-on-write)
         jobs = self.jobs
         for k in range(1, jobs):
             read_end, write_end = os.pipe()
