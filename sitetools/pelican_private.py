@@ -153,8 +153,13 @@ def strided_writer_base():
     page render and feed is numbered in Pelican's order and only those numbered k modulo n are made;
     for the others only the bookkeeping runs (Pelican's overwrite rules in `_open_w`, the context's
     `localsiteurl`, the folders), and the file is not touched. share None: every write is made."""
-    from pelican.utils import sanitised_join
+    from collections import ChainMap
+
+    from pelican import signals
+    from pelican.utils import get_relative_path, path_to_url, sanitised_join
     from pelican.writers import FileOverwriteFailedError, Writer
+
+    _PAGED = ("articles", "dates")  # what Pelican's write_file paginates (when the template is)
 
     class Share:
         """A template whose render is made only for this process's share of the writes."""
@@ -183,10 +188,26 @@ def strided_writer_base():
             self.number += 1
             return number % n == k
 
-        def write_file(self, name, template, context, *args, **kwargs):
-            if self.share is not None:
-                template = Share(template, self)
-            return super().write_file(name, template, context, *args, **kwargs)
+        def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                       template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
+            args = (relative_urls, paginated, template_name, override_output, url)
+            if self.share is None or not name:
+                return super().write_file(name, template, context, *args, **kwargs)
+            paged = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in _PAGED}
+            if paged and template_name in self.settings["PAGINATED_TEMPLATES"]:  # each page numbered
+                return super().write_file(name, Share(template, self), context, *args, **kwargs)
+            if self.mine():
+                return super().write_file(name, template, context, *args, **kwargs)
+            # Another process's page: only what Pelican's write_file does around the render that
+            # others see (its overwrite rules, the content_written signal: the sitemap lists the
+            # page), without its copy of the whole context.
+            path = sanitised_join(self.output_path, name)
+            self.note(path, override_output)
+            local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
+            if relative_urls:
+                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+            signals.content_written.send(path, context=ChainMap(kwargs, local, context))
+            return None
 
         def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
                        override_output=False, feed_title=None):  # fmt: skip
