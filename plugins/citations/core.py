@@ -235,8 +235,10 @@ def process(
         # was formatted and rendered by an earlier build: only the others go to the engine
         keys = [_memo_key(engine, job, doc, config, templates) if use_memo else None
                 for doc, job in zip(documents, jobs, strict=True)]  # fmt: skip
-        kept = [memo.peek(key) if key else None for key in keys]
-        todo = [number for number, value in enumerate(kept) if value is None]
+        # decoded one page at a time (here for its problems, when rendering for its pieces): all
+        # pages' rendered citations as objects at once would be ~20 MiB of the build's peak
+        kept = [memo.has(key) if key else False for key in keys]
+        todo = [number for number, known in enumerate(kept) if not known]
         fresh = iter(engine.format([jobs[number] for number in todo]) if todo else [])
     except pandoc.PandocLimitError as exc:
         diagnostics.error("", None, f"citations could not be formatted: {exc}", CHECK)
@@ -247,7 +249,10 @@ def process(
     finally:
         _report_damaged_cache()
 
-    formatted = [next(fresh) if value is None else Formatted(problems=value["problems"]) for value in kept]
+    formatted = [
+        Formatted(problems=memo.peek(key)["problems"]) if known else next(fresh)
+        for key, known in zip(keys, kept, strict=True)
+    ]
     _report_unreadable(formatted, bibs)
     del jobs  # not needed to render: the pages' new HTML takes the room
     try:
@@ -260,8 +265,9 @@ def _render_all(
     documents, bibs, formatted, keys, kept, memo, config, templates
 ) -> list[render.Rendered | None]:
     results: list[render.Rendered | None] = []
-    for number, (doc, bib, key, value) in enumerate(zip(documents, bibs, keys, kept, strict=True)):
+    for number, (doc, bib, key, known) in enumerate(zip(documents, bibs, keys, kept, strict=True)):
         result, formatted[number] = formatted[number], None  # each document's part freed once rendered
+        value = memo.peek(key) if known else None
         if value is None and result.error:
             diagnostics.error(
                 doc.source_path, None, f"citations could not be formatted: {result.error}", CHECK
