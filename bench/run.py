@@ -469,7 +469,12 @@ def citations_rows(corpus: Corpus, runs: int) -> list[Row]:
     """Row 7 (the citations issue's budget): plain Pelican with only the citations plugin, against
     plain Pelican (citations left as text) — warm citation cache (every rebuild) and empty (first
     ever build)."""
-    plain = build_cmd(PLAIN, corpus.content, corpus.out_b, corpus.cache_b, True)
+    # Pelican caches of their own, never holding content (CACHE_CONTENT=False): Pelican would load
+    # and use the content cache row 2 wrote, on both sides, and the citations side would then read
+    # plain Pelican's cached HTML, without citations to format.
+    pelican_caches = corpus.cache_b.with_name(corpus.cache_b.name + "-row7")
+    shutil.rmtree(pelican_caches, ignore_errors=True)
+    plain = build_cmd(PLAIN, corpus.content, corpus.out_b, pelican_caches / "plain", True)
     cache = corpus.cache_a / "citations-only"
     # Pelican's theme with only the two components the plugin renders with (citation, references).
     components = corpus.cache_a / "citations-only-templates"
@@ -477,16 +482,20 @@ def citations_rows(corpus: Corpus, runs: int) -> list[Row]:
         shutil.copytree(ROOT / "theme" / "templates" / "components" / name, components / "components" / name,
                         dirs_exist_ok=True)  # fmt: skip
     cited = [
-        *plain,
+        *build_cmd(PLAIN, corpus.content, corpus.out_b, pelican_caches / "cited", True),
         "-e", 'PLUGINS=["citations"]',
         "-e", f"PLUGIN_PATHS=[{str(ROOT / 'plugins')!r}]",
         "-e", f"THEME_TEMPLATES_OVERRIDES=[{str(components)!r}]",
         "-e", f"CITATIONS_CACHE_PATH={str(cache)!r}",
     ]  # fmt: skip
     warm = side_by_side(cited, plain, runs)
-    cold = side_by_side(
-        cited, plain, runs, before_a=lambda: shutil.rmtree(cache, ignore_errors=True), warmup=0
-    )
+
+    def empty() -> None:  # the citation cache and the plugin's memo of rendered citations
+        shutil.rmtree(cache, ignore_errors=True)
+        for memo in (pelican_caches / "cited").glob("*/memo"):
+            shutil.rmtree(memo, ignore_errors=True)
+
+    cold = side_by_side(cited, plain, runs, before_a=empty, warmup=0)
     return [
         time_row("7. citations plugin alone vs off (citation cache warm)", warm),
         time_row("7c. citations plugin alone vs off (citation cache empty)", cold),
