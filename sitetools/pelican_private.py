@@ -9,6 +9,7 @@ with what to do, instead of a preview that quietly writes stale pages.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -148,18 +149,49 @@ def buffered_writer_base():
     return BufferedWriter
 
 
+def paginated(settings: dict, paginated, template_name, kwargs: dict) -> bool:
+    """Whether Pelican's Writer.write_file would write this call as several pages (its own test)."""
+    paged = (
+        paginated
+        if paginated is not None
+        else {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
+    )
+    return bool(paged) and template_name in settings["PAGINATED_TEMPLATES"]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_url(name: str) -> str:
+    """A page's SITEURL with relative URLs (Writer.write_file), the same for every build."""
+    from pelican.utils import get_relative_path, path_to_url
+
+    return path_to_url(get_relative_path(name))
+
+
+def write_skipped(writer, name, context, relative_urls, override_output, kwargs, bookkeeping) -> None:
+    """For one (not paginated) page this process does not render: what Pelican's Writer.write_file
+    does around the render that others see, without its copy of the whole context — the overwrite
+    rules (`bookkeeping(path, override_output)`) and the content_written signal (the sitemap lists
+    every page it is told of), with the context the page would have had."""
+    from collections import ChainMap
+
+    from pelican import signals
+    from pelican.utils import sanitised_join
+
+    path = sanitised_join(writer.output_path, name)
+    bookkeeping(path, override_output)
+    local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
+    if relative_urls:
+        local["SITEURL"] = local["localsiteurl"] = _relative_url(name)
+    signals.content_written.send(path, context=ChainMap(kwargs, local, context))
+
+
 def strided_writer_base():
     """Pelican's Writer that can leave some writes to another process: while `share` is (k, n), each
     page render and feed is numbered in Pelican's order and only those numbered k modulo n are made;
     for the others only the bookkeeping runs (Pelican's overwrite rules in `_open_w`, the context's
     `localsiteurl`, the folders), and the file is not touched. share None: every write is made."""
-    from collections import ChainMap
-
-    from pelican import signals
-    from pelican.utils import get_relative_path, path_to_url, sanitised_join
+    from pelican.utils import sanitised_join
     from pelican.writers import FileOverwriteFailedError, Writer
-
-    _PAGED = ("articles", "dates")  # what Pelican's write_file paginates (when the template is)
 
     class Share:
         """A template whose render is made only for this process's share of the writes."""
@@ -188,25 +220,16 @@ def strided_writer_base():
             self.number += 1
             return number % n == k
 
-        def write_file(self, name, template, context, relative_urls=False, paginated=None,
+        def write_file(self, name, template, context, relative_urls=False, paginated_=None,
                        template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
-            args = (relative_urls, paginated, template_name, override_output, url)
+            args = (relative_urls, paginated_, template_name, override_output, url)
             if self.share is None or not name:
                 return super().write_file(name, template, context, *args, **kwargs)
-            paged = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in _PAGED}
-            if paged and template_name in self.settings["PAGINATED_TEMPLATES"]:  # each page numbered
+            if paginated(self.settings, paginated_, template_name, kwargs):  # each page numbered
                 return super().write_file(name, Share(template, self), context, *args, **kwargs)
             if self.mine():
                 return super().write_file(name, template, context, *args, **kwargs)
-            # Another process's page: only what Pelican's write_file does around the render that
-            # others see (its overwrite rules, the content_written signal: the sitemap lists the
-            # page), without its copy of the whole context.
-            path = sanitised_join(self.output_path, name)
-            self.note(path, override_output)
-            local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
-            if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-            signals.content_written.send(path, context=ChainMap(kwargs, local, context))
+            write_skipped(self, name, context, relative_urls, override_output, kwargs, self.note)
             return None
 
         def write_feed(self, elements, context, path=None, url=None, feed_type="atom",

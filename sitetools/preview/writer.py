@@ -4,14 +4,10 @@ output reads, and writes a file (atomically) only when its bytes change."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-from collections import ChainMap
 from pathlib import Path
 
-from pelican import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
-
+from sitetools import pelican_private
 from sitetools.pelican_private import buffered_writer_base
 from sitetools.preview import recorder
 
@@ -29,15 +25,6 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-
-
-_PAGED = frozenset({"articles", "dates"})  # what Pelican's write_file paginates (when the template is)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _relative_url(name: str) -> str:
-    """The SITEURL of a page with relative URLs (Pelican's write_file), the same for every build."""
-    return path_to_url(get_relative_path(name))
 
 
 class _Buffer:
@@ -98,11 +85,12 @@ def make_writer_class():
                        template_name=None, override_output=False, url=None, **kwargs):  # fmt: skip
             if not name:
                 return None
-            paged = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in _PAGED}
-            if not (paged and template_name in self.settings["PAGINATED_TEMPLATES"]) and not self.wanted(
-                name
-            ):
-                self._skip(name, context, relative_urls, override_output, kwargs)
+            if not pelican_private.paginated(
+                self.settings, paginated, template_name, kwargs
+            ) and not self.wanted(name):  # most of an incremental build's ~1,000 pages
+                pelican_private.write_skipped(
+                    self, name, context, relative_urls, override_output, kwargs, self._bookkeeping
+                )
                 return None
             template = _TrackedTemplate(template, self)
             return super().write_file(
@@ -110,16 +98,8 @@ def make_writer_class():
                 **kwargs,
             )  # fmt: skip
 
-        def _skip(self, name, context, relative_urls, override_output, kwargs) -> None:
-            """One page that is not rendered again (most of an incremental build's ~1,000): what
-            Pelican's write_file does around a render, without its copy of the whole context: its
-            overwrite rules, and the content_written signal (the sitemap lists the page)."""
-            path = sanitised_join(self.output_path, name)
-            self._open_w(path, "utf-8", override_output)  # a discarded buffer: the bookkeeping only
-            local = {"localsiteurl": context.get("localsiteurl"), "output_file": name}
-            if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = _relative_url(name)
-            signals.content_written.send(path, context=ChainMap(kwargs, local, context))
+        def _bookkeeping(self, path: str, override_output: bool) -> None:
+            self._open_w(path, "utf-8", override_output)  # a discarded buffer: Pelican's overwrite rules
 
         def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
             if path:
