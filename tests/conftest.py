@@ -67,9 +67,13 @@ def run_build(project: Path, output: Path, *extra: str, settings: str = "pelican
     )
     # A development build indexes search in the background: wait, so the site is whole and no indexer
     # outlives the test (a build that fails starts none).
+    # Likewise the replaced site's removal by a detached rm (a test walking .cache would meet it).
+    from sitetools.build import wait_for_discards
     from sitetools.search import wait_for_index
 
-    wait_for_index(output if Path(output).is_absolute() else Path(project) / output, timeout=300)
+    where = output if Path(output).is_absolute() else Path(project) / output
+    wait_for_index(where, timeout=300)
+    wait_for_discards(Path(where), timeout=120)
     return BuildResult(proc.returncode, output, proc.stdout, proc.stderr)
 
 
