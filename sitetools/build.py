@@ -364,10 +364,7 @@ def _build_locked(settings, final, ignore_cache, bridge, started, stream, jobs) 
     if ignore_cache:
         settings["LOAD_CONTENT_CACHE"] = False
     install_atomic_pelican_cache()
-    pelican_private.install_markdown_reuse()
-    pelican_private.install_relative_path_memo()
-    pelican_private.install_url_memo()
-    pelican_private.install_linear_taxonomy_pages()
+    pelican_private.install_build_speedups()
     remove_dead_temps(Path(settings["CACHE_PATH"]), "*.new-*")
 
     try:

@@ -371,6 +371,15 @@ def install_linear_taxonomy_pages() -> None:
     ArticlesGenerator.generate_output = generate_output
 
 
+def install_build_speedups() -> None:
+    """What every build of a whole site uses, the strict build and the live preview alike: one
+    Markdown object per reader, the URL and relative-path memos, linear taxonomy pages."""
+    install_markdown_reuse()
+    install_relative_path_memo()
+    install_url_memo()
+    install_linear_taxonomy_pages()
+
+
 # --- the Jinja patch: who reads which content object ---------------------------------------------
 def install_jinja_recorder(note) -> None:
     """Call `note(content_object, attribute_or_None)` on every template access to a Pelican content
@@ -424,16 +433,10 @@ def install_atomic_static_copies() -> None:
 
 def _same_bytes(a: str, b: str) -> bool:
     """Whether two files hold the same bytes (False if either cannot be read)."""
+    import filecmp
+
     try:
-        if os.path.getsize(a) != os.path.getsize(b):
-            return False
-        with open(a, "rb") as fa, open(b, "rb") as fb:
-            while True:
-                chunk = fa.read(1 << 16)
-                if chunk != fb.read(1 << 16):
-                    return False
-                if not chunk:
-                    return True
+        return filecmp.cmp(a, b, shallow=False)
     except OSError:
         return False
 

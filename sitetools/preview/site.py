@@ -65,12 +65,9 @@ class LiveSite:
         recorder.install()
         pelican_private.install_atomic_static_copies()
         pelican_private.install_atomic_pelican_cache()
-        pelican_private.install_markdown_reuse()
-        pelican_private.install_relative_path_memo()
-        pelican_private.install_static_links_memo()
-        pelican_private.install_url_memo()
-        pelican_private.install_sitemap_date_memo()
-        pelican_private.install_linear_taxonomy_pages()
+        pelican_private.install_build_speedups()
+        pelican_private.install_static_links_memo()  # the preview hands Pelican the same objects again
+        pelican_private.install_sitemap_date_memo()  # it rewrites the sitemap on every save
         self.memo: dict[tuple[str, str], tuple] = {}  # (source, class) -> (stamp, object)
         self.deps: dict[str, dict[str, set]] = {}  # output (relative) -> {source: attributes it read}
         self.outputs: set[str] = set()  # outputs of the last good build (written by the writer)
